@@ -1,0 +1,309 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* conf.c - reader of the system configuration (see conf.h and datacrumbs.conf(5)). */
+#include "conf.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "dc_config.h"
+#include "log.h"
+
+enum kind { K_PATH, K_TEMPLATE_PATH, K_COUNT, K_DURATION, K_WORD, K_GROUP };
+
+struct key {
+    const char *name;
+    enum kind kind;
+    size_t offset;
+    size_t size;        /* of a string field */
+    long min, max;      /* of a number */
+    const char *choices; /* of a word: '|'-separated */
+};
+
+#define STR(field, kind) kind, offsetof(struct dc_sysconf, field), \
+    sizeof(((struct dc_sysconf *)0)->field), 0, 0, NULL
+#define NUM(field, kind, lo, hi) kind, offsetof(struct dc_sysconf, field), 0, lo, hi, NULL
+#define WORD(field, choices) K_WORD, offsetof(struct dc_sysconf, field), \
+    sizeof(((struct dc_sysconf *)0)->field), 0, 0, choices
+
+static const struct key keys[] = {
+    {"secret_file", STR(secret_file, K_PATH)},
+    {"signer_socket", STR(signer_socket, K_PATH)},
+    {"run_dir", STR(run_dir, K_PATH)},
+    {"trace_dir", STR(trace_dir, K_TEMPLATE_PATH)},
+    {"log_dir", STR(log_dir, K_PATH)},
+    {"client_lib", STR(client_lib, K_PATH)},
+    {"scheduler", WORD(scheduler, "slurm|flux|none")},
+    {"service_manager", WORD(service_manager, "systemd|direct")},
+    {"admin_group", STR(admin_group, K_GROUP)},
+    {"max_runtime_functions", NUM(max_runtime_functions, K_COUNT, 1, 1000000)},
+    {"probe_validity", NUM(probe_validity, K_DURATION, 60, 366L * 86400)},
+    {"ready_timeout", NUM(ready_timeout, K_DURATION, 1, 86400)},
+    {"stop_timeout", NUM(stop_timeout, K_DURATION, 1, 86400)},
+};
+
+void dc_sysconf_defaults(struct dc_sysconf *c)
+{
+    memset(c, 0, sizeof(*c));
+    snprintf(c->secret_file, sizeof(c->secret_file), "%s", "/etc/datacrumbs/probe-secret");
+    snprintf(c->signer_socket, sizeof(c->signer_socket), "%s", "/run/datacrumbs/sign.sock");
+    snprintf(c->run_dir, sizeof(c->run_dir), "%s", "/run/datacrumbs");
+    snprintf(c->trace_dir, sizeof(c->trace_dir), "%s", "/var/lib/datacrumbs/traces/%Y/%m/%d");
+    snprintf(c->log_dir, sizeof(c->log_dir), "%s", "/var/log/datacrumbs");
+    snprintf(c->client_lib, sizeof(c->client_lib), "%s", DC_CLIENT_LIB);
+    snprintf(c->scheduler, sizeof(c->scheduler), "%s", "slurm");
+    snprintf(c->service_manager, sizeof(c->service_manager), "%s", "systemd");
+    c->max_runtime_functions = 16384;
+    c->probe_validity = 7L * 86400;
+    c->ready_timeout = 300;
+    c->stop_timeout = 600;
+}
+
+int dc_parse_duration(const char *s, long *out)
+{
+    char *end;
+    long v, mult = 1;
+
+    if (!s || !isdigit((unsigned char)*s))
+        return -1;
+    errno = 0;
+    v = strtol(s, &end, 10);
+    if (errno)
+        return -1;
+    if (*end) {
+        if (end[1])
+            return -1;
+        switch (*end) {
+        case 's': mult = 1; break;
+        case 'm': mult = 60; break;
+        case 'h': mult = 3600; break;
+        case 'd': mult = 86400; break;
+        default: return -1;
+        }
+    }
+    if (v > LONG_MAX / mult)
+        return -1;
+    *out = v * mult;
+    return 0;
+}
+
+static int has_control(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || *s == 0x7f)
+            return 1;
+    return 0;
+}
+
+/* Store one value; returns NULL or what is wrong with it. */
+static const char *set_value(struct dc_sysconf *c, const struct key *k, const char *val)
+{
+    char *field = (char *)c + k->offset;
+    long n;
+
+    switch (k->kind) {
+    case K_PATH:
+    case K_TEMPLATE_PATH:
+        if (val[0] != '/')
+            return "must be an absolute path";
+        if (has_control(val))
+            return "contains a control character";
+        if (k->kind == K_PATH && strchr(val, '%'))
+            return "must not contain '%'";
+        if (strlen(val) >= k->size)
+            return "is too long";
+        memcpy(field, val, strlen(val) + 1);
+        return NULL;
+    case K_GROUP:
+        for (const char *p = val; *p; p++)
+            if (!isalnum((unsigned char)*p) && *p != '_' && *p != '-' && *p != '.')
+                return "is not a valid group name";
+        if (strlen(val) >= k->size)
+            return "is too long";
+        memcpy(field, val, strlen(val) + 1);
+        return NULL;
+    case K_WORD: {
+        size_t len = strlen(val);
+        const char *p = k->choices;
+
+        while (p && *p) {
+            const char *bar = strchr(p, '|');
+            size_t clen = bar ? (size_t)(bar - p) : strlen(p);
+
+            if (len && clen == len && strncmp(p, val, len) == 0) {
+                memcpy(field, val, len + 1);
+                return NULL;
+            }
+            p = bar ? bar + 1 : NULL;
+        }
+        return "is not one of the allowed values";
+    }
+    case K_COUNT: {
+        char *end;
+
+        if (!isdigit((unsigned char)val[0]))
+            return "is not a whole number";
+        errno = 0;
+        n = strtol(val, &end, 10);
+        if (errno || *end)
+            return "is not a whole number";
+        break;
+    }
+    case K_DURATION:
+        if (dc_parse_duration(val, &n) < 0)
+            return "is not a duration (a number with an optional s, m, h or d suffix)";
+        break;
+    }
+    if (n < k->min || n > k->max)
+        return "is out of range";
+    *(long *)field = n;
+    return NULL;
+}
+
+static char *trim(char *s)
+{
+    char *e;
+
+    while (*s == ' ' || *s == '\t')
+        s++;
+    e = s + strlen(s);
+    while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+        *--e = '\0';
+    return s;
+}
+
+static const struct key *find_key(const char *name)
+{
+    for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+        if (strcmp(keys[i].name, name) == 0)
+            return &keys[i];
+    return NULL;
+}
+
+static int parse_line(struct dc_sysconf *c, const char *file, unsigned lineno, char *line,
+                      unsigned long *seen, char *err, size_t errlen)
+{
+    char *eq, *name, *val, *s = trim(line);
+    const struct key *k;
+    const char *why;
+
+    if (*s == '\0' || *s == '#')
+        return 0;
+    eq = strchr(s, '=');
+    if (!eq) {
+        snprintf(err, errlen, "%s:%u: expected 'key = value'", file, lineno);
+        return -1;
+    }
+    *eq = '\0';
+    name = trim(s);
+    val = trim(eq + 1);
+    k = find_key(name);
+    if (!k) {
+        dc_warn("%s:%u: unknown key '%s' ignored", file, lineno, name);
+        return 0;
+    }
+    if (*seen & (1ul << (k - keys)))
+        dc_warn("%s:%u: key '%s' set again; the last value wins", file, lineno, name);
+    *seen |= 1ul << (k - keys);
+    if (*val == '\0' && k->kind == K_GROUP) {
+        memset((char *)c + k->offset, 0, k->size);
+        return 0;
+    }
+    why = *val ? set_value(c, k, val) : "is empty";
+    if (why) {
+        snprintf(err, errlen, "%s:%u: %s: value '%s' %s", file, lineno, name, val, why);
+        return -1;
+    }
+    return 0;
+}
+
+/* Read the whole file, bounded, refusing non-regular files (a FIFO would block us forever). */
+static char *slurp(const char *path, size_t *len, char *err, size_t errlen)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    struct stat st;
+    char *buf = NULL;
+    ssize_t n;
+    size_t used = 0;
+
+    if (fd < 0) {
+        snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+        return NULL;
+    }
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+        snprintf(err, errlen, "%s: not a regular file", path);
+        goto fail;
+    }
+    if (st.st_size > DC_CONF_SIZE_MAX) {
+        snprintf(err, errlen, "%s: larger than %d bytes", path, DC_CONF_SIZE_MAX);
+        goto fail;
+    }
+    buf = malloc((size_t)st.st_size + 1);
+    if (!buf) {
+        snprintf(err, errlen, "%s: out of memory", path);
+        goto fail;
+    }
+    while (used < (size_t)st.st_size &&
+           (n = read(fd, buf + used, (size_t)st.st_size - used)) != 0) {
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            snprintf(err, errlen, "%s: read error: %s", path, strerror(errno));
+            goto fail;
+        }
+        used += (size_t)n;
+    }
+    buf[used] = '\0';
+    close(fd);
+    *len = used;
+    return buf;
+fail:
+    free(buf);
+    close(fd);
+    return NULL;
+}
+
+int dc_sysconf_load(struct dc_sysconf *c, const char *path, char *err, size_t errlen)
+{
+    const char *file = path ? path : DC_DEFAULT_CONF;
+    unsigned long seen = 0;
+    unsigned lineno = 0;
+    size_t len;
+    char *buf, *line, *next;
+    int rc = 0;
+
+    dc_sysconf_defaults(c);
+    if (!path && access(file, F_OK) != 0 && errno == ENOENT)
+        return 0;
+    buf = slurp(file, &len, err, errlen);
+    if (!buf)
+        return -1;
+    if (memchr(buf, '\0', len)) {
+        snprintf(err, errlen, "%s: contains a NUL byte", file);
+        free(buf);
+        return -1;
+    }
+    for (line = buf; line && *line && rc == 0; line = next) {
+        next = strchr(line, '\n');
+        if (next)
+            *next++ = '\0';
+        lineno++;
+        if (strlen(line) >= DC_CONF_LINE_MAX) {
+            snprintf(err, errlen, "%s:%u: line longer than %d bytes", file, lineno,
+                     DC_CONF_LINE_MAX - 1);
+            rc = -1;
+            break;
+        }
+        rc = parse_line(c, file, lineno, line, &seen, err, errlen);
+    }
+    free(buf);
+    if (rc == 0)
+        snprintf(c->source, sizeof(c->source), "%s", file);
+    return rc;
+}

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* runid.c - run id and user name rules (see runid.h). */
+#include "runid.h"
+
+#include <string.h>
+
+static bool is_alnum(char c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
+
+bool dc_runid_valid(const char *s)
+{
+    size_t n;
+
+    if (!s || !is_alnum(s[0]))
+        return false;
+    n = strlen(s);
+    if (n > DC_RUNID_MAX)
+        return false;
+    for (size_t i = 1; i < n; i++)
+        if (!is_alnum(s[i]) && s[i] != '_' && s[i] != '.' && s[i] != '-')
+            return false;
+    return true;
+}
+
+bool dc_username_valid(const char *s)
+{
+    size_t n;
+
+    if (!s || !(s[0] == '_' || (s[0] >= 'A' && s[0] <= 'Z') || (s[0] >= 'a' && s[0] <= 'z')))
+        return false;
+    n = strlen(s);
+    if (n > 32)
+        return false;
+    for (size_t i = 1; i < n; i++)
+        if (!is_alnum(s[i]) && s[i] != '_' && s[i] != '.' && s[i] != '-')
+            return false;
+    return true;
+}
