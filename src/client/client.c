@@ -70,7 +70,7 @@ static void debug_line(const char *what)
 
         /* Two threads may race here: one copy wins, the other is closed. */
         if (fd >= 0 && !__atomic_compare_exchange_n(&debug_fd, &unset, fd, 0, __ATOMIC_ACQ_REL,
-                                                     __ATOMIC_ACQUIRE))
+                                                    __ATOMIC_ACQUIRE))
             close(fd);
     }
     put_str(line, sizeof(line) - 1, &pos, "datacrumbs_client: ");

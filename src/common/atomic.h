@@ -18,7 +18,10 @@ struct dc_atomic {
     char *dest_path; /* the file it becomes */
 };
 
-#define DC_ATOMIC_INIT {.fd = -1, .tmp_path = NULL, .dest_path = NULL}
+#define DC_ATOMIC_INIT                                                                             \
+    {                                                                                              \
+        .fd = -1, .tmp_path = NULL, .dest_path = NULL                                              \
+    }
 
 /*
  * Start an atomic write of path with the given mode. uid/gid other than -1 chown the new file
@@ -29,7 +32,8 @@ int dc_atomic_open(struct dc_atomic *a, const char *path, mode_t mode, uid_t uid
 int dc_atomic_write(struct dc_atomic *a, const void *buf, size_t len);
 /* fsync, rename over the destination, fsync the directory. Returns 0 or -1; frees a either way. */
 int dc_atomic_commit(struct dc_atomic *a);
-/* Give up: remove the temporary file, keep the destination. Safe on DC_ATOMIC_INIT and after commit. */
+/* Give up: remove the temporary file, keep the destination. Safe on DC_ATOMIC_INIT and after
+ * commit. */
 void dc_atomic_abort(struct dc_atomic *a);
 
 /* The whole thing for a buffer in memory. Returns 0 or -1 with errno set. */

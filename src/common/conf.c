@@ -21,16 +21,17 @@ struct key {
     const char *name;
     enum kind kind;
     size_t offset;
-    size_t size;        /* of a string field */
-    long min, max;      /* of a number */
+    size_t size;         /* of a string field */
+    long min, max;       /* of a number */
     const char *choices; /* of a word: '|'-separated */
 };
 
-#define STR(field, kind) kind, offsetof(struct dc_sysconf, field), \
-    sizeof(((struct dc_sysconf *)0)->field), 0, 0, NULL
+#define STR(field, kind)                                                                           \
+    kind, offsetof(struct dc_sysconf, field), sizeof(((struct dc_sysconf *)0)->field), 0, 0, NULL
 #define NUM(field, kind, lo, hi) kind, offsetof(struct dc_sysconf, field), 0, lo, hi, NULL
-#define WORD(field, choices) K_WORD, offsetof(struct dc_sysconf, field), \
-    sizeof(((struct dc_sysconf *)0)->field), 0, 0, choices
+#define WORD(field, choices)                                                                       \
+    K_WORD, offsetof(struct dc_sysconf, field), sizeof(((struct dc_sysconf *)0)->field), 0, 0,     \
+        choices
 
 static const struct key keys[] = {
     {"secret_file", STR(secret_file, K_PATH)},

@@ -59,14 +59,13 @@ static int owner_ok(uid_t uid, unsigned flags)
 }
 
 /* Check one directory (already stat'ed); returns 1 when fine, else fills v. */
-static int dir_ok(const char *dir, const struct stat *st, unsigned flags,
-                  struct dc_path_verdict *v)
+static int dir_ok(const char *dir, const struct stat *st, unsigned flags, struct dc_path_verdict *v)
 {
     if (!S_ISDIR(st->st_mode))
         return verdict(v, DC_PATH_PARENT_INSECURE, "%s: not a directory", dir);
     if (!owner_ok(st->st_uid, flags))
-        return verdict(v, DC_PATH_PARENT_INSECURE, "parent directory %s is owned by uid %u",
-                       dir, (unsigned)st->st_uid);
+        return verdict(v, DC_PATH_PARENT_INSECURE, "parent directory %s is owned by uid %u", dir,
+                       (unsigned)st->st_uid);
     if ((st->st_mode & S_IWGRP) && !(st->st_mode & S_ISVTX))
         return verdict(v, DC_PATH_PARENT_INSECURE,
                        "parent directory %s is group-writable without the sticky bit", dir);
@@ -100,8 +99,8 @@ static int walk_parents(const char *path, unsigned flags, int depth, struct dc_p
         if (lstat(buf, &st) < 0) {
             int e = errno;
 
-            rc = verdict(v, e == ENOENT ? DC_PATH_MISSING : DC_PATH_CHECK_FAILED, "%s: %s",
-                         buf, strerror(e));
+            rc = verdict(v, e == ENOENT ? DC_PATH_MISSING : DC_PATH_CHECK_FAILED, "%s: %s", buf,
+                         strerror(e));
             errno = e;
             return rc;
         }

@@ -71,8 +71,7 @@ static int parse_cmdline(struct conf *conf, int argc, char **argv)
             conf->config_path = argv[i] + 9;
             i++;
         } else {
-            dc_err("unknown option '%s' (put COMMAND after '--' if it starts with '-')",
-                   argv[i]);
+            dc_err("unknown option '%s' (put COMMAND after '--' if it starts with '-')", argv[i]);
             return -1;
         }
     }
