@@ -40,6 +40,7 @@ static const struct key keys[] = {
     {"trace_dir", STR(trace_dir, K_TEMPLATE_PATH)},
     {"log_dir", STR(log_dir, K_PATH)},
     {"client_lib", STR(client_lib, K_PATH)},
+    {"runtime_daemon", STR(runtime_daemon, K_PATH)},
     {"scheduler", WORD(scheduler, "slurm|flux|none")},
     {"service_manager", WORD(service_manager, "systemd|direct")},
     {"admin_group", STR(admin_group, K_GROUP)},
@@ -58,6 +59,7 @@ void dc_sysconf_defaults(struct dc_sysconf *c)
     snprintf(c->trace_dir, sizeof(c->trace_dir), "%s", "/var/lib/datacrumbs/traces/%Y/%m/%d");
     snprintf(c->log_dir, sizeof(c->log_dir), "%s", "/var/log/datacrumbs");
     snprintf(c->client_lib, sizeof(c->client_lib), "%s", DC_CLIENT_LIB);
+    snprintf(c->runtime_daemon, sizeof(c->runtime_daemon), "%s", DC_SBINDIR "/datacrumbs");
     snprintf(c->scheduler, sizeof(c->scheduler), "%s", "slurm");
     snprintf(c->service_manager, sizeof(c->service_manager), "%s", "systemd");
     c->max_runtime_functions = 16384;

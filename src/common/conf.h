@@ -22,6 +22,7 @@ struct dc_sysconf {
     char trace_dir[DC_CONF_PATH_MAX];     /* may hold strftime(3) conversions */
     char log_dir[DC_CONF_PATH_MAX];
     char client_lib[DC_CONF_PATH_MAX]; /* libdatacrumbs_client.so.0 that wrap/track use */
+    char runtime_daemon[DC_CONF_PATH_MAX]; /* the daemon node control runs (direct mode) */
     char scheduler[32];                /* slurm | flux | none */
     char service_manager[32];          /* systemd | direct */
     char admin_group[64];              /* may sign custom probes; empty: nobody */

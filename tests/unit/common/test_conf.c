@@ -45,6 +45,7 @@ static void test_defaults(void **state)
     assert_string_equal(c.trace_dir, "/var/lib/datacrumbs/traces/%Y/%m/%d");
     assert_string_equal(c.log_dir, "/var/log/datacrumbs");
     assert_string_equal(c.client_lib, DC_CLIENT_LIB);
+    assert_string_equal(c.runtime_daemon, DC_SBINDIR "/datacrumbs");
     assert_string_equal(c.scheduler, "slurm");
     assert_string_equal(c.service_manager, "systemd");
     assert_string_equal(c.admin_group, "");
@@ -77,6 +78,7 @@ static void test_every_key(void **state)
                           "trace_dir = /s/traces/%Y\n"
                           "log_dir = /s/log\r\n"
                           "client_lib = /s/lib.so\n"
+                          "runtime_daemon = /s/daemon\n"
                           "scheduler = none\n"
                           "service_manager = direct\n"
                           "admin_group = hpc-admins\n"
@@ -92,6 +94,7 @@ static void test_every_key(void **state)
     assert_string_equal(c.trace_dir, "/s/traces/%Y");
     assert_string_equal(c.log_dir, "/s/log");
     assert_string_equal(c.client_lib, "/s/lib.so");
+    assert_string_equal(c.runtime_daemon, "/s/daemon");
     assert_string_equal(c.scheduler, "none");
     assert_string_equal(c.service_manager, "direct");
     assert_string_equal(c.admin_group, "hpc-admins");
