@@ -7,7 +7,8 @@ endif()
 
 # Hardening as the distributions build (packages add their own flags on top).
 set(DC_HARDEN_C -fstack-protector-strong -fstack-clash-protection -fcf-protection)
-if(NOT CMAKE_BUILD_TYPE STREQUAL "Debug")
+# Distribution builds bring their own _FORTIFY_SOURCE level (Fedora uses 3): do not redefine it.
+if(NOT CMAKE_BUILD_TYPE STREQUAL "Debug" AND NOT "${CMAKE_C_FLAGS} $ENV{CFLAGS} $ENV{CPPFLAGS}" MATCHES "_FORTIFY_SOURCE")
   list(APPEND DC_HARDEN_C -D_FORTIFY_SOURCE=2)
 endif()
 set(DC_HARDEN_LINK -Wl,-z,relro -Wl,-z,now -Wl,--as-needed)
