@@ -21,16 +21,16 @@ struct dc_sysconf {
     char run_dir[DC_CONF_PATH_MAX];       /* env, ready and summary files of runs */
     char trace_dir[DC_CONF_PATH_MAX];     /* may hold strftime(3) conversions */
     char log_dir[DC_CONF_PATH_MAX];
-    char client_lib[DC_CONF_PATH_MAX]; /* libdatacrumbs_client.so.0 that wrap/track use */
+    char client_lib[DC_CONF_PATH_MAX];     /* libdatacrumbs_client.so.0 that wrap/track use */
     char runtime_daemon[DC_CONF_PATH_MAX]; /* the daemon node control runs (direct mode) */
-    char scheduler[32];                /* slurm | flux | none */
-    char service_manager[32];          /* systemd | direct */
-    char admin_group[64];              /* may sign custom probes; empty: nobody */
-    long max_runtime_functions;        /* probe file function limit */
-    long probe_validity;               /* seconds a signed probe file stays valid */
-    long ready_timeout;                /* seconds to wait for the runtime to be ready */
-    long stop_timeout;                 /* seconds to wait for the runtime to stop */
-    char source[DC_CONF_PATH_MAX];     /* file the values came from, "" for built-in */
+    char scheduler[32];                    /* slurm | flux | none */
+    char service_manager[32];              /* systemd | direct */
+    char admin_group[64];                  /* may sign custom probes; empty: nobody */
+    long max_runtime_functions;            /* probe file function limit */
+    long probe_validity;                   /* seconds a signed probe file stays valid */
+    long ready_timeout;                    /* seconds to wait for the runtime to be ready */
+    long stop_timeout;                     /* seconds to wait for the runtime to stop */
+    char source[DC_CONF_PATH_MAX];         /* file the values came from, "" for built-in */
 };
 
 /* Fill every field with its built-in default. */
