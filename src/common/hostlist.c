@@ -149,10 +149,15 @@ static int add_host(struct parser *p, const char *at, const char *name)
         return fail(p, at, "'%s' is not a valid host name", name);
     if (hl->n >= DC_HOSTLIST_MAX_HOSTS)
         return fail(p, at, "more than %d hosts", DC_HOSTLIST_MAX_HOSTS);
-    tmp = realloc(hl->hosts, (hl->n + 1) * sizeof(*tmp));
-    if (!tmp)
-        return fail(p, at, "out of memory");
-    hl->hosts = tmp;
+    if (hl->n == hl->cap) {
+        size_t cap = hl->cap ? hl->cap * 2 : 16;
+
+        tmp = realloc(hl->hosts, cap * sizeof(*tmp));
+        if (!tmp)
+            return fail(p, at, "out of memory");
+        hl->hosts = tmp;
+        hl->cap = cap;
+    }
     hl->hosts[hl->n] = strdup(name);
     if (!hl->hosts[hl->n])
         return fail(p, at, "out of memory");
@@ -239,7 +244,7 @@ int dc_hostlist_expand(const char *expr, struct dc_hostlist *out, char *err, siz
     const char *q = expr;
 
     out->hosts = NULL;
-    out->n = 0;
+    out->n = out->cap = 0;
     while (*q) {
         if (is_sep(*q)) {
             q++;
@@ -307,5 +312,5 @@ void dc_hostlist_free(struct dc_hostlist *hl)
         free(hl->hosts[i]);
     free(hl->hosts);
     hl->hosts = NULL;
-    hl->n = 0;
+    hl->n = hl->cap = 0;
 }

@@ -20,6 +20,7 @@
 struct dc_hostlist {
     char **hosts;
     size_t n;
+    size_t cap; /* allocated slots in hosts */
 };
 
 /*
