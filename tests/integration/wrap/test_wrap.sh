@@ -82,10 +82,25 @@ chmod 4755 "$T_TMP/suid-true"
 check_rc "setuid target still runs" 0 W "$T_TMP/suid-true"
 contains "setuid warning" "$ERR" "is setuid"
 
-# A forked child (no exec) and threads keep working; the child reports its own stop.
-check_rc "fork child" 0 env DATACRUMBS_CLIENT_DEBUG=1 "$WRAP" --config "$SANDBOX_CONF" \
-    sh -c '(sleep 0; true) & wait'
-check "two processes started the library" [ "$(grep -c 'start (pid' "$T_TMP/err")" -ge 1 ]
+# Threads and forks: 8 threads call start/stop 50 times each and fork a child that exits
+# normally; the library's destructor runs in each child, and nothing crashes.
+FORKER=$BUILD/tests/integration/wrap/dc_test_forker
+if [ -x "$FORKER" ]; then
+    check_rc "threads + fork under the library" 0 env DATACRUMBS_CLIENT_DEBUG=1 "$WRAP" \
+        --config "$SANDBOX_CONF" "$FORKER"
+    check "the library was loaded" [ "$OUT" = "library-loaded" ]
+    check "one start line (the constructor) plus 400 explicit calls" \
+        [ "$(grep -c 'start (pid' "$T_TMP/err")" -eq 401 ]
+    check "stop from each of the 8 children, 400 explicit, and the parent" \
+        [ "$(grep -c 'stop (pid' "$T_TMP/err")" -eq 409 ]
+    check_rc "DATACRUMBS_DISABLE=1: explicit calls return 1, nothing printed" 0 \
+        env DATACRUMBS_CLIENT_DEBUG=1 DATACRUMBS_DISABLE=1 "$WRAP" --config "$SANDBOX_CONF" "$FORKER"
+    check "silent when disabled" [ -z "$ERR" ]
+else
+    not_ok "dc_test_forker not built"
+fi
+check_rc "stderr closed: the library stays quiet and harmless" 0 env DATACRUMBS_CLIENT_DEBUG=1 \
+    "$WRAP" --config "$SANDBOX_CONF" sh -c 'exec 2>&-; dd if=/dev/zero of=/dev/null count=1 status=none' 
 
 # The ELF contract of the library.
 if command -v readelf >/dev/null; then
