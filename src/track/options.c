@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* options.c - the command line of datacrumbs_track and datacrumbs_untrack (see track.h). */
+#include <getopt.h>
+#include <string.h>
+
+#include "log.h"
+#include "track.h"
+
+enum {
+    OPT_EXECUTABLE = 256,
+    OPT_CHECK,
+    OPT_DRY_RUN,
+    OPT_BACKUP,
+    OPT_FORCE,
+    OPT_EXACT,
+    OPT_CONFIG,
+    OPT_VERBOSE,
+    OPT_QUIET,
+    OPT_HELP,
+    OPT_VERSION
+};
+
+/* Long options only, like upstream; getopt_long takes unambiguous prefixes (--exec) and
+ * rejects ambiguous ones. --exact exists for untrack only (the last entry, cut for track). */
+static const struct option long_opts[] = {
+    {"executable", required_argument, NULL, OPT_EXECUTABLE},
+    {"check", no_argument, NULL, OPT_CHECK},
+    {"dry-run", no_argument, NULL, OPT_DRY_RUN},
+    {"backup", optional_argument, NULL, OPT_BACKUP},
+    {"force", no_argument, NULL, OPT_FORCE},
+    {"config", required_argument, NULL, OPT_CONFIG},
+    {"verbose", no_argument, NULL, OPT_VERBOSE},
+    {"quiet", no_argument, NULL, OPT_QUIET},
+    {"help", no_argument, NULL, OPT_HELP},
+    {"version", no_argument, NULL, OPT_VERSION},
+    {"exact", no_argument, NULL, OPT_EXACT},
+    {NULL, 0, NULL, 0},
+};
+
+static int valid_suffix(const char *s)
+{
+    return *s && strlen(s) <= TRACK_BACKUP_SUFFIX_MAX && !strchr(s, '/');
+}
+
+/* --help and --version win over everything else on the line (up to "--"). */
+static enum track_parse early_exit(int argc, char **argv)
+{
+    for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+        if (strcmp(argv[i], "--help") == 0)
+            return TRACK_PARSE_HELP;
+        if (strcmp(argv[i], "--version") == 0)
+            return TRACK_PARSE_VERSION;
+    }
+    return TRACK_PARSE_OK;
+}
+
+enum track_parse track_parse_cmdline(struct track_opts *o, enum track_mode mode, int argc,
+                                     char **argv)
+{
+    struct option opts[sizeof(long_opts) / sizeof(long_opts[0])];
+    enum track_parse early = early_exit(argc, argv);
+    const char *executable = NULL;
+    int c;
+
+    memset(o, 0, sizeof(*o));
+    o->mode = mode;
+    o->level = DC_LOG_NORMAL;
+    if (early != TRACK_PARSE_OK)
+        return early;
+    memcpy(opts, long_opts, sizeof(opts));
+    if (mode != TRACK_REMOVE) /* drop --exact */
+        memset(&opts[sizeof(opts) / sizeof(opts[0]) - 2], 0, sizeof(opts[0]));
+    opterr = 0;
+    optind = 0; /* full reinitialisation, so tests may parse several command lines */
+    while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+        switch (c) {
+        case OPT_EXECUTABLE:
+            if (executable) {
+                dc_err("--executable given twice");
+                return TRACK_PARSE_ERROR;
+            }
+            executable = optarg;
+            break;
+        case OPT_CHECK: o->check = 1; break;
+        case OPT_DRY_RUN: o->dry_run = 1; break;
+        case OPT_FORCE: o->force = 1; break;
+        case OPT_EXACT: o->exact = 1; break;
+        case OPT_CONFIG: o->config_path = optarg; break;
+        case OPT_VERBOSE: o->level = DC_LOG_VERBOSE; break;
+        case OPT_QUIET: o->level = DC_LOG_QUIET; break;
+        case OPT_BACKUP:
+            o->backup_suffix = optarg ? optarg : TRACK_BACKUP_DEFAULT;
+            if (!valid_suffix(o->backup_suffix)) {
+                dc_err("--backup suffix must be 1 to %d characters without '/'",
+                       TRACK_BACKUP_SUFFIX_MAX);
+                return TRACK_PARSE_ERROR;
+            }
+            break;
+        case ':': dc_err("option '%s' needs a value", argv[optind - 1]); return TRACK_PARSE_ERROR;
+        default:
+            dc_err("unknown or ambiguous option '%s'", argv[optind - 1]);
+            return TRACK_PARSE_ERROR;
+        }
+    }
+    if (optind < argc && executable) {
+        dc_err("give the file either with --executable or as an argument, not both");
+        return TRACK_PARSE_ERROR;
+    }
+    if (optind + 1 < argc) {
+        dc_err("one file at a time ('%s' is extra)", argv[optind + 1]);
+        return TRACK_PARSE_ERROR;
+    }
+    o->target = executable ? executable : optind < argc ? argv[optind] : NULL;
+    if (!o->target || !*o->target) {
+        dc_err("no file given");
+        return TRACK_PARSE_ERROR;
+    }
+    if (o->check && (o->dry_run || o->backup_suffix || o->force)) {
+        dc_err("--check only reports; it cannot be combined with --dry-run, --backup or --force");
+        return TRACK_PARSE_ERROR;
+    }
+    return TRACK_PARSE_OK;
+}
