@@ -44,6 +44,9 @@ void dc_log_use_syslog(int facility)
 }
 
 static void emit(int prio, const char *tag, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+
+static void emit(int prio, const char *tag, const char *fmt, va_list ap)
 {
     char msg[2048];
 
