@@ -54,5 +54,12 @@ finish() {
     [ "$T_FAIL" -eq 0 ]
 }
 
-T_TMP=$(mktemp -d "${TMPDIR:-/tmp}/dc-test.XXXXXX")
+# Every test works under $T_TMP. Tests run as root chmod and write below it, so an empty or
+# odd value must stop the test before any of that touches the real system.
+T_TMP=$(mktemp -d "${TMPDIR:-/tmp}/dc-test.XXXXXX") || { echo "Bail out! mktemp -d failed"; exit 99; }
+case $T_TMP in
+/*/dc-test.??????) ;;
+*) echo "Bail out! unexpected temp dir '$T_TMP'"; exit 99 ;;
+esac
+readonly T_TMP
 trap 'rm -rf -- "$T_TMP"' EXIT

@@ -5,6 +5,7 @@
 
 # sandbox_create DIR BUILD_DIR
 sandbox_create() {
+    case ${1:-} in /?*) ;; *) echo "sandbox_create: need an absolute directory" >&2; return 1 ;; esac
     SANDBOX=$1
     SANDBOX_BUILD=$(cd "$2" && pwd)
     mkdir -p "$SANDBOX/etc/datacrumbs" "$SANDBOX/run" "$SANDBOX/traces" "$SANDBOX/log"
@@ -32,9 +33,14 @@ CONF
 
 # sandbox_destroy: stop what the sandbox started (by pid file) and remove it.
 sandbox_destroy() {
-    [ -n "${SANDBOX:-}" ] && [ -d "$SANDBOX" ] || return 0
+    case ${SANDBOX:-} in /?*/*) ;; *) return 0 ;; esac
+    [ -d "$SANDBOX" ] || return 0
+    local pf pid
     for pf in "$SANDBOX"/run/*.pid; do
-        [ -f "$pf" ] && kill "$(cat "$pf")" 2>/dev/null
+        [ -f "$pf" ] || continue
+        pid=$(cat "$pf")
+        case $pid in '' | *[!0-9]*) continue ;; esac
+        [ "$pid" -gt 1 ] && kill "$pid" 2>/dev/null
     done
     rm -rf -- "$SANDBOX"
 }
