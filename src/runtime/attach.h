@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * attach.h - the BPF object: load it for a plan, attach the process-selection probes and every
+ * traceable function, read the counters, detach.
+ */
+#ifndef DC_RT_ATTACH_H
+#define DC_RT_ATTACH_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "event.h"
+#include "plan.h"
+
+struct datacrumbs_bpf;
+struct bpf_link;
+
+struct rt_bpf_opts {
+    uid_t uid;                /* only this user's processes are traced */
+    uint64_t min_duration_ns; /* shorter calls are counted, not recorded */
+    unsigned ring_mb;         /* ring buffer size, MiB (power of two) */
+    int no_multi;             /* attach uprobes one by one even where uprobe_multi works */
+    const char *client_lib;   /* where the uprobe_multi support test probes */
+};
+
+struct rt_bpf {
+    struct datacrumbs_bpf *skel;
+    struct bpf_link **links; /* libbpf links (tracepoints, single probes) */
+    size_t nlinks, caplinks;
+    int *mfds; /* uprobe_multi link descriptors */
+    size_t nmfds, capmfds;
+    int multi;               /* uprobe_multi available and wanted */
+    size_t attached, failed; /* functions */
+};
+
+/* Open and load the object with the plan's function settings. Returns 0 or -1 with err. */
+int rt_bpf_load(struct rt_bpf *b, const struct rt_plan *p, const struct rt_bpf_opts *o, char *err,
+                size_t errlen);
+
+/*
+ * The probes that decide which processes are traced: a uretprobe on datacrumbs_start and an
+ * uprobe on datacrumbs_stop in client_lib, and fork/exec/exit tracepoints. Without them nothing
+ * can be traced, so a failure is returned (-1 with err).
+ */
+int rt_bpf_attach_selection(struct rt_bpf *b, const char *client_lib, char *err, size_t errlen);
+
+/* Attach every traceable function of the plan. Failures are recorded per function
+ * (rt_plan_fail) and counted in b->failed; the others are attached whatever happens. */
+void rt_bpf_attach_functions(struct rt_bpf *b, struct rt_plan *p);
+
+/* The ring buffer map's descriptor (for ring_buffer__new). */
+int rt_bpf_ring_fd(const struct rt_bpf *b);
+
+/* Sum the per-CPU counters. */
+void rt_bpf_stats(const struct rt_bpf *b, uint64_t out[DC_STAT_N]);
+
+/* Close the tracing window: from now on no event is recorded, so the ring buffer can be
+ * drained while the (slow) detaching goes on. */
+void rt_bpf_quiesce(struct rt_bpf *b);
+
+/* Remove every probe (the maps stay readable until rt_bpf_destroy). */
+void rt_bpf_detach(struct rt_bpf *b);
+
+void rt_bpf_destroy(struct rt_bpf *b);
+
+#endif

@@ -1,0 +1,473 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * datacrumbs.bpf.c - the kernel side of the datacrumbs daemon.
+ *
+ * One generic entry/exit pair serves every traced function: the BPF cookie of each probe is
+ * the function id, which indexes fn_cfg (what to capture) and, in the daemon, the name and the
+ * argument labels. Syscalls come from raw_tracepoint sys_enter/sys_exit, filtered by sys_ids.
+ * Only processes in procs are traced; they are added when datacrumbs_start() returns 0 in a
+ * process of the target user, and by fork from a traced parent.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+
+#include "event.h"
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+/* Set by the daemon before load. */
+const volatile __u32 targ_uid = 0;
+const volatile __u64 min_dur_ns = 0;        /* shorter calls are counted, not recorded */
+const volatile __u64 wakeup_bytes = 262144; /* wake the reader once this much is queued */
+
+/* Set by the daemon when it stops: calls ending after that are outside the traced window. */
+volatile __u32 stopping = 0;
+
+struct {
+    __uint(type, BPF_MAP_TYPE_HASH);
+    __uint(max_entries, DC_MAX_PROCS);
+    __type(key, __u32);   /* TGID */
+    __type(value, __u64); /* when it was added */
+} procs SEC(".maps");
+
+struct {
+    __uint(type, BPF_MAP_TYPE_ARRAY);
+    __uint(max_entries, 1); /* resized by the daemon to the number of functions + 1 */
+    __type(key, __u32);
+    __type(value, struct dc_fn_cfg);
+} fn_cfg SEC(".maps");
+
+struct {
+    __uint(type, BPF_MAP_TYPE_ARRAY);
+    __uint(max_entries, DC_MAX_SYSCALL);
+    __type(key, __u32);   /* syscall number */
+    __type(value, __u32); /* function id, 0 = not traced */
+} sys_ids SEC(".maps");
+
+struct {
+    __uint(type, BPF_MAP_TYPE_HASH);
+    __uint(max_entries, DC_MAX_THREADS);
+    __uint(map_flags, BPF_F_NO_PREALLOC); /* ~5 KiB a thread: only for threads that ran */
+    __type(key, __u32);                   /* TID */
+    __type(value, struct dc_thread);
+} threads SEC(".maps");
+
+/* All zeroes: the initial value of a new thread (too large for the BPF stack). */
+struct {
+    __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+    __uint(max_entries, 1);
+    __type(key, __u32);
+    __type(value, struct dc_thread);
+} zero_thread SEC(".maps");
+
+struct {
+    __uint(type, BPF_MAP_TYPE_RINGBUF);
+    __uint(max_entries, 1 << 24); /* resized by the daemon */
+} events SEC(".maps");
+
+struct {
+    __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+    __uint(max_entries, DC_STAT_N);
+    __type(key, __u32);
+    __type(value, __u64);
+} stats SEC(".maps");
+
+static __always_inline void add(__u32 which, __u64 n)
+{
+    __u64 *v = bpf_map_lookup_elem(&stats, &which);
+
+    if (v)
+        *v += n;
+}
+
+static __always_inline void count(__u32 which)
+{
+    add(which, 1);
+}
+
+static __always_inline int traced_tgid(__u32 tgid)
+{
+    return bpf_map_lookup_elem(&procs, &tgid) != NULL;
+}
+
+static __always_inline struct dc_thread *thread_get(__u32 tid)
+{
+    struct dc_thread *t = bpf_map_lookup_elem(&threads, &tid);
+    __u32 zero = 0;
+
+    if (t)
+        return t;
+    t = bpf_map_lookup_elem(&zero_thread, &zero);
+    if (!t)
+        return NULL;
+    if (bpf_map_update_elem(&threads, &tid, t, BPF_NOEXIST) &&
+        !bpf_map_lookup_elem(&threads, &tid)) {
+        count(DC_STAT_NO_THREAD);
+        return NULL;
+    }
+    return bpf_map_lookup_elem(&threads, &tid);
+}
+
+/* Strings named by cfg, from user or kernel memory, into the frame; bounded by DC_STR_LEN. */
+static __always_inline void read_strings(struct dc_frame *f, const struct dc_fn_cfg *cfg)
+{
+#pragma unroll
+    for (int s = 0; s < DC_MAX_STR; s++) {
+        __u32 reg, len;
+        const void *p;
+
+        if (s >= cfg->nstr)
+            break;
+        reg = cfg->str_reg[s];
+        len = cfg->str_len[s];
+        if (reg >= DC_MAX_ARGS || len == 0)
+            continue;
+        if (len > DC_STR_LEN)
+            len = DC_STR_LEN;
+        p = (const void *)f->args[reg];
+        if (cfg->kind == DC_KIND_KERNEL)
+            f->slen[s] = bpf_probe_read_kernel_str(f->str[s], len, p);
+        else
+            f->slen[s] = bpf_probe_read_user_str(f->str[s], len, p);
+    }
+}
+
+/* Copy a finished frame into the ring buffer, unless it is too short (counted either way). */
+static __always_inline void emit(const struct dc_frame *f, __u64 now, __u64 pid_tgid, __s64 ret,
+                                 int strings)
+{
+    __u64 dur = now - f->ts, flags;
+    struct dc_event *e;
+
+    if (stopping)
+        return;
+    if (dur < min_dur_ns) {
+        count(DC_STAT_SHORT);
+        return;
+    }
+    /* Only the reader's wake-up costs much; batch it unless a lot is waiting. */
+    flags = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes ? BPF_RB_FORCE_WAKEUP
+                                                                          : BPF_RB_NO_WAKEUP;
+    if (strings) {
+        struct dc_event_str *es = bpf_ringbuf_reserve(&events, sizeof(*es), 0);
+
+        if (!es) {
+            count(DC_STAT_RING_FULL);
+            return;
+        }
+        __builtin_memcpy(es->slen, f->slen, sizeof(es->slen));
+        __builtin_memcpy(es->str, f->str, sizeof(es->str));
+        e = &es->ev;
+        e->flags = DC_EV_STRINGS;
+    } else {
+        e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+        if (!e) {
+            count(DC_STAT_RING_FULL);
+            return;
+        }
+        e->flags = 0;
+    }
+    e->ts = f->ts;
+    e->dur = dur;
+    e->pid = pid_tgid >> 32;
+    e->tid = (__u32)pid_tgid;
+    e->id = f->id;
+    e->ret = ret;
+    __builtin_memcpy(e->args, f->args, sizeof(e->args));
+    bpf_ringbuf_submit(e, flags);
+    count(DC_STAT_EVENTS);
+}
+
+/* ---- user and kernel functions: uprobe/kprobe at entry, uretprobe/kretprobe at exit ---- */
+
+static __always_inline int fn_entry(struct pt_regs *ctx, __u32 id)
+{
+    __u64 pid_tgid = bpf_get_current_pid_tgid();
+    const struct dc_fn_cfg *cfg;
+    struct dc_thread *t;
+    struct dc_frame *f;
+    __u32 d;
+
+    if (stopping || !traced_tgid(pid_tgid >> 32))
+        return 0;
+    cfg = bpf_map_lookup_elem(&fn_cfg, &id);
+    if (!cfg || id == 0)
+        return 0;
+    t = thread_get((__u32)pid_tgid);
+    if (!t)
+        return 0;
+    d = t->depth;
+    t->depth = d + 1;
+    if (d >= DC_MAX_DEPTH) {
+        count(DC_STAT_DEPTH);
+        return 0;
+    }
+    f = &t->frames[d & (DC_MAX_DEPTH - 1)];
+    f->id = id;
+    f->args[0] = PT_REGS_PARM1(ctx);
+    f->args[1] = PT_REGS_PARM2(ctx);
+    f->args[2] = PT_REGS_PARM3(ctx);
+    f->args[3] = PT_REGS_PARM4(ctx);
+    f->args[4] = PT_REGS_PARM5(ctx);
+#if defined(__TARGET_ARCH_x86)
+    f->args[5] = ctx->r9;
+#else
+    f->args[5] = 0;
+#endif
+    if (cfg->nstr)
+        read_strings(f, cfg);
+    f->ts = bpf_ktime_get_ns(); /* last: the capture above is not the function's time */
+    return 0;
+}
+
+static __always_inline int fn_exit(struct pt_regs *ctx, __u32 id)
+{
+    __u64 now = bpf_ktime_get_ns();
+    __u64 pid_tgid = bpf_get_current_pid_tgid();
+    __u32 tid = (__u32)pid_tgid, d, k;
+    const struct dc_fn_cfg *cfg;
+    struct dc_thread *t;
+
+    /* No process filter here: a call that began while the process was traced is finished
+     * even if datacrumbs_stop ran in between. */
+    t = bpf_map_lookup_elem(&threads, &tid);
+    if (!t)
+        return 0;
+    d = t->depth;
+    if (d == 0)
+        return 0; /* entered before tracing began */
+    if (d > DC_MAX_DEPTH) {
+        t->depth = d - 1; /* that frame was never kept (counted at entry) */
+        return 0;
+    }
+    /* Normally the top frame; deeper only when returns were skipped (longjmp). */
+    for (k = 0; k < DC_MAX_DEPTH; k++) {
+        struct dc_frame *f;
+
+        if (k >= d)
+            break;
+        f = &t->frames[(d - 1 - k) & (DC_MAX_DEPTH - 1)];
+        if (f->id != id)
+            continue;
+        if (k)
+            add(DC_STAT_UNMATCHED, k); /* entered, never returned */
+        t->depth = d - 1 - k;
+        cfg = bpf_map_lookup_elem(&fn_cfg, &id);
+        emit(f, now, pid_tgid, PT_REGS_RC(ctx), cfg && cfg->nstr);
+        f->id = 0;
+        return 0;
+    }
+    return 0;
+}
+
+SEC("uprobe")
+int BPF_KPROBE(dc_entry)
+{
+    return fn_entry(ctx, (__u32)bpf_get_attach_cookie(ctx));
+}
+
+SEC("uretprobe")
+int BPF_KRETPROBE(dc_exit)
+{
+    return fn_exit(ctx, (__u32)bpf_get_attach_cookie(ctx));
+}
+
+/*
+ * The same two handlers for uprobe_multi links (one link attaches a whole binary's functions
+ * at once). The daemon loads them with expected_attach_type BPF_TRACE_UPROBE_MULTI, which
+ * libbpf 1.1 cannot name, so the section names are the plain ones.
+ */
+SEC("uprobe")
+int BPF_KPROBE(dc_entry_multi)
+{
+    return fn_entry(ctx, (__u32)bpf_get_attach_cookie(ctx));
+}
+
+SEC("uretprobe")
+int BPF_KRETPROBE(dc_exit_multi)
+{
+    return fn_exit(ctx, (__u32)bpf_get_attach_cookie(ctx));
+}
+
+/* ---- syscalls ---- */
+
+SEC("raw_tracepoint/sys_enter")
+int dc_sys_enter(struct bpf_raw_tracepoint_args *ctx)
+{
+    __u64 pid_tgid = bpf_get_current_pid_tgid();
+    __u32 nr = (__u32)ctx->args[1], *idp, id;
+    const struct pt_regs *regs;
+    const struct dc_fn_cfg *cfg;
+    struct dc_thread *t;
+    struct dc_frame *f;
+
+    if (stopping || !traced_tgid(pid_tgid >> 32))
+        return 0;
+    idp = bpf_map_lookup_elem(&sys_ids, &nr);
+    if (!idp || *idp == 0)
+        return 0;
+    id = *idp;
+    cfg = bpf_map_lookup_elem(&fn_cfg, &id);
+    if (!cfg)
+        return 0;
+    t = thread_get((__u32)pid_tgid);
+    if (!t)
+        return 0;
+    f = &t->sys;
+    if (f->id)
+        count(DC_STAT_UNMATCHED); /* the previous one never returned (exit, exec) */
+    f->id = id;
+    f->nr = nr;
+    regs = (const struct pt_regs *)ctx->args[0];
+    /* Only the registers this syscall's arguments need: each read is a helper call. */
+    if (cfg->nregs > 0)
+        f->args[0] = PT_REGS_PARM1_CORE_SYSCALL(regs);
+    if (cfg->nregs > 1)
+        f->args[1] = PT_REGS_PARM2_CORE_SYSCALL(regs);
+    if (cfg->nregs > 2)
+        f->args[2] = PT_REGS_PARM3_CORE_SYSCALL(regs);
+    if (cfg->nregs > 3)
+        f->args[3] = PT_REGS_PARM4_CORE_SYSCALL(regs);
+    if (cfg->nregs > 4)
+        f->args[4] = PT_REGS_PARM5_CORE_SYSCALL(regs);
+#if defined(__TARGET_ARCH_x86)
+    if (cfg->nregs > 5)
+        f->args[5] = BPF_CORE_READ(regs, r9);
+#endif
+    if (cfg->nstr)
+        read_strings(f, cfg);
+    f->ts = bpf_ktime_get_ns();
+    return 0;
+}
+
+SEC("raw_tracepoint/sys_exit")
+int dc_sys_exit(struct bpf_raw_tracepoint_args *ctx)
+{
+    __u64 now = bpf_ktime_get_ns();
+    __u64 pid_tgid = bpf_get_current_pid_tgid();
+    __u32 tid = (__u32)pid_tgid, nr;
+    const struct pt_regs *regs;
+    const struct dc_fn_cfg *cfg;
+    struct dc_thread *t;
+    __u32 id;
+
+    t = bpf_map_lookup_elem(&threads, &tid);
+    if (!t || !t->sys.id)
+        return 0;
+    regs = (const struct pt_regs *)ctx->args[0];
+    nr = (__u32)BPF_CORE_READ(regs, orig_ax);
+    if (nr != t->sys.nr)
+        return 0; /* an untraced syscall; ours is still running (cannot happen) */
+    id = t->sys.id;
+    cfg = bpf_map_lookup_elem(&fn_cfg, &id);
+    emit(&t->sys, now, pid_tgid, (__s64)ctx->args[1], cfg && cfg->nstr);
+    t->sys.id = 0;
+    return 0;
+}
+
+/* ---- process selection ---- */
+
+static __always_inline int euid_is_target(void)
+{
+    struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+
+    return BPF_CORE_READ(task, cred, euid.val) == targ_uid;
+}
+
+/*
+ * A uretprobe, not an entry probe: datacrumbs_start() returns 1 when the process asked not to
+ * be traced (DATACRUMBS_DISABLE=1), and only its return value says so.
+ */
+SEC("uretprobe")
+int BPF_KRETPROBE(dc_client_start, int ret)
+{
+    __u32 tgid = bpf_get_current_pid_tgid() >> 32;
+    __u64 now = bpf_ktime_get_ns();
+
+    if (ret != 0)
+        return 0;
+    if ((__u32)bpf_get_current_uid_gid() != targ_uid || !euid_is_target()) {
+        count(DC_STAT_PROC_OTHER);
+        return 0;
+    }
+    if (traced_tgid(tgid))
+        return 0;
+    if (bpf_map_update_elem(&procs, &tgid, &now, BPF_ANY))
+        count(DC_STAT_PROC_FULL);
+    else
+        count(DC_STAT_PROC_ADDED);
+    return 0;
+}
+
+/*
+ * An entry probe: stopping is always honoured, whatever datacrumbs_stop() would return (a
+ * process that never started has nothing to remove), and calls made by the function itself or
+ * the destructors after it are not traced.
+ */
+SEC("uprobe")
+int BPF_KPROBE(dc_client_stop)
+{
+    __u32 tgid = bpf_get_current_pid_tgid() >> 32;
+
+    if (bpf_map_delete_elem(&procs, &tgid) == 0)
+        count(DC_STAT_PROC_REMOVED);
+    return 0;
+}
+
+SEC("raw_tracepoint/sched_process_fork")
+int dc_fork(struct bpf_raw_tracepoint_args *ctx)
+{
+    struct task_struct *parent = (struct task_struct *)ctx->args[0];
+    struct task_struct *child = (struct task_struct *)ctx->args[1];
+    __u32 ptgid = BPF_CORE_READ(parent, tgid), ctgid;
+    __u64 now;
+
+    if (!traced_tgid(ptgid))
+        return 0;
+    ctgid = BPF_CORE_READ(child, tgid);
+    if (ctgid == ptgid)
+        return 0; /* a new thread: already covered by its TGID */
+    now = bpf_ktime_get_ns();
+    if (bpf_map_update_elem(&procs, &ctgid, &now, BPF_ANY))
+        count(DC_STAT_PROC_FULL);
+    else
+        count(DC_STAT_PROC_ADDED);
+    return 0;
+}
+
+/* A traced process that executes a set-user-ID program is no longer the user's to trace. */
+SEC("raw_tracepoint/sched_process_exec")
+int dc_exec(struct bpf_raw_tracepoint_args *ctx)
+{
+    __u32 tgid = bpf_get_current_pid_tgid() >> 32;
+
+    if (!traced_tgid(tgid) || euid_is_target())
+        return 0;
+    if (bpf_map_delete_elem(&procs, &tgid) == 0)
+        count(DC_STAT_PROC_REMOVED);
+    return 0;
+}
+
+SEC("raw_tracepoint/sched_process_exit")
+int dc_exit_task(struct bpf_raw_tracepoint_args *ctx)
+{
+    struct task_struct *task = (struct task_struct *)ctx->args[0];
+    __u32 tid = BPF_CORE_READ(task, pid), tgid;
+    struct dc_thread *t = bpf_map_lookup_elem(&threads, &tid);
+
+    if (t) {
+        /* Calls that never return (exit_group, pthread_exit). */
+        add(DC_STAT_UNMATCHED,
+            (t->sys.id ? 1 : 0) + (t->depth > DC_MAX_DEPTH ? DC_MAX_DEPTH : t->depth));
+        bpf_map_delete_elem(&threads, &tid);
+    }
+    /* The last thread of the group: the process is gone, its TGID may be reused. */
+    if (BPF_CORE_READ(task, signal, live.counter) != 0)
+        return 0;
+    tgid = BPF_CORE_READ(task, tgid);
+    if (bpf_map_delete_elem(&procs, &tgid) == 0)
+        count(DC_STAT_PROC_REMOVED);
+    return 0;
+}

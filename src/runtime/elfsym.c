@@ -1,0 +1,311 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* elfsym.c - ELF function symbols and their file offsets, with libelf (see elfsym.h). */
+#include "elfsym.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <libelf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct elf_file {
+    int fd;
+    Elf *elf;
+    GElf_Phdr *loads; /* PT_LOAD program headers */
+    size_t nloads;
+};
+
+static void elf_file_close(struct elf_file *ef)
+{
+    free(ef->loads);
+    if (ef->elf)
+        elf_end(ef->elf);
+    if (ef->fd >= 0)
+        close(ef->fd);
+}
+
+static int elf_file_open(struct elf_file *ef, const char *path, char *err, size_t errlen)
+{
+    GElf_Ehdr eh;
+    size_t nph;
+
+    memset(ef, 0, sizeof(*ef));
+    ef->fd = -1;
+    if (elf_version(EV_CURRENT) == EV_NONE) {
+        snprintf(err, errlen, "libelf is too old");
+        return -1;
+    }
+    ef->fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (ef->fd < 0) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        return -1;
+    }
+    ef->elf = elf_begin(ef->fd, ELF_C_READ_MMAP, NULL);
+    if (!ef->elf || elf_kind(ef->elf) != ELF_K_ELF || !gelf_getehdr(ef->elf, &eh)) {
+        snprintf(err, errlen, "%s: not an ELF file", path);
+        goto fail;
+    }
+    if (elf_getphdrnum(ef->elf, &nph) == 0 && nph > 0) {
+        ef->loads = calloc(nph, sizeof(*ef->loads));
+        if (!ef->loads) {
+            snprintf(err, errlen, "out of memory");
+            goto fail;
+        }
+        for (size_t i = 0; i < nph; i++) {
+            GElf_Phdr ph;
+
+            if (gelf_getphdr(ef->elf, (int)i, &ph) && ph.p_type == PT_LOAD)
+                ef->loads[ef->nloads++] = ph;
+        }
+    }
+    return 0;
+fail:
+    elf_file_close(ef);
+    return -1;
+}
+
+/* File offset of a symbol value: through the PT_LOAD segment holding it, else its section. */
+static int sym_offset(const struct elf_file *ef, const GElf_Sym *sym, uint64_t *off)
+{
+    Elf_Scn *scn;
+    GElf_Shdr sh;
+
+    for (size_t i = 0; i < ef->nloads; i++) {
+        const GElf_Phdr *ph = &ef->loads[i];
+
+        if (sym->st_value >= ph->p_vaddr && sym->st_value < ph->p_vaddr + ph->p_filesz) {
+            *off = sym->st_value - ph->p_vaddr + ph->p_offset;
+            return 0;
+        }
+    }
+    if (sym->st_shndx >= SHN_LORESERVE || !(scn = elf_getscn(ef->elf, sym->st_shndx)) ||
+        !gelf_getshdr(scn, &sh) || sym->st_value < sh.sh_addr)
+        return -1;
+    *off = sh.sh_offset + (sym->st_value - sh.sh_addr);
+    return 0;
+}
+
+/* Call visit for every defined function symbol; score ranks duplicates of one name. */
+typedef void (*visit_fn)(const char *name, uint64_t off, int score, void *arg);
+
+static void each_symbol(const struct elf_file *ef, visit_fn visit, void *arg)
+{
+    Elf_Scn *scn = NULL;
+
+    while ((scn = elf_nextscn(ef->elf, scn))) {
+        Elf_Data *data, *vdata = NULL;
+        Elf_Scn *vscn = NULL;
+        GElf_Shdr sh;
+        size_t count;
+
+        if (!gelf_getshdr(scn, &sh) || (sh.sh_type != SHT_SYMTAB && sh.sh_type != SHT_DYNSYM) ||
+            sh.sh_entsize == 0)
+            continue;
+        data = elf_getdata(scn, NULL);
+        if (!data)
+            continue;
+        count = sh.sh_size / sh.sh_entsize;
+        if (sh.sh_type == SHT_DYNSYM) {
+            /* The versym table runs parallel to .dynsym: bit 15 marks a hidden version. */
+            while ((vscn = elf_nextscn(ef->elf, vscn))) {
+                GElf_Shdr vsh;
+
+                if (gelf_getshdr(vscn, &vsh) && vsh.sh_type == SHT_GNU_versym) {
+                    vdata = elf_getdata(vscn, NULL);
+                    break;
+                }
+            }
+        }
+        for (size_t i = 1; i < count; i++) {
+            GElf_Sym sym;
+            const char *name;
+            uint64_t off;
+            int type, bind, score;
+
+            if (!gelf_getsym(data, (int)i, &sym))
+                continue;
+            type = GELF_ST_TYPE(sym.st_info);
+            bind = GELF_ST_BIND(sym.st_info);
+            if ((type != STT_FUNC && type != STT_GNU_IFUNC) || sym.st_shndx == SHN_UNDEF ||
+                sym.st_value == 0)
+                continue;
+            name = elf_strptr(ef->elf, sh.sh_link, sym.st_name);
+            if (!name || !*name || sym_offset(ef, &sym, &off) < 0)
+                continue;
+            score = bind == STB_GLOBAL ? 2 : bind == STB_WEAK ? 1 : 0;
+            if (sh.sh_type == SHT_DYNSYM) {
+                GElf_Versym vs;
+
+                score += 8;
+                if (vdata && gelf_getversym(vdata, (int)i, &vs) && (vs & 0x8000))
+                    score -= 4;
+            }
+            visit(name, off, score, arg);
+        }
+    }
+}
+
+struct resolve_ctx {
+    struct rt_elf_query *q;
+    size_t *order; /* indices of q sorted by name */
+    size_t n;
+    int *score;
+};
+
+static struct rt_elf_query *sort_q; /* qsort has no context argument in C11 */
+
+static int cmp_order(const void *a, const void *b)
+{
+    return strcmp(sort_q[*(const size_t *)a].name, sort_q[*(const size_t *)b].name);
+}
+
+/* Index range [lo, hi) of the queries named name (a name may be asked for twice). */
+static void find_range(const struct resolve_ctx *c, const char *name, size_t nlen, size_t *lo,
+                       size_t *hi)
+{
+    size_t l = 0, h = c->n;
+
+    while (l < h) {
+        size_t m = (l + h) / 2;
+        const char *qn = c->q[c->order[m]].name;
+        int r = strncmp(qn, name, nlen);
+
+        if (r == 0 && qn[nlen])
+            r = 1;
+        if (r < 0)
+            l = m + 1;
+        else
+            h = m;
+    }
+    *lo = l;
+    while (l < c->n && strncmp(c->q[c->order[l]].name, name, nlen) == 0 &&
+           c->q[c->order[l]].name[nlen] == '\0')
+        l++;
+    *hi = l;
+}
+
+static void resolve_visit(const char *name, uint64_t off, int score, void *arg)
+{
+    struct resolve_ctx *c = arg;
+    size_t lo, hi, len = strlen(name);
+    const char *at;
+
+    find_range(c, name, len, &lo, &hi);
+    /* .symtab may spell versioned symbols "name@VER": they answer for "name" too, ranked
+     * below the unversioned spelling. */
+    if (lo == hi && (at = strchr(name, '@')) != NULL) {
+        find_range(c, name, (size_t)(at - name), &lo, &hi);
+        score -= 1;
+    }
+    for (size_t i = lo; i < hi; i++) {
+        size_t k = c->order[i];
+
+        if (!c->q[k].found || score > c->score[k]) {
+            c->q[k].found = 1;
+            c->q[k].offset = off;
+            c->score[k] = score;
+        }
+    }
+}
+
+int rt_elf_resolve(const char *path, struct rt_elf_query *q, size_t n, char *err, size_t errlen)
+{
+    struct resolve_ctx c = {.q = q, .n = n};
+    struct elf_file ef;
+    int rc = -1;
+
+    for (size_t i = 0; i < n; i++)
+        q[i].found = 0;
+    if (elf_file_open(&ef, path, err, errlen) < 0)
+        return -1;
+    c.order = calloc(n ? n : 1, sizeof(*c.order));
+    c.score = calloc(n ? n : 1, sizeof(*c.score));
+    if (!c.order || !c.score) {
+        snprintf(err, errlen, "out of memory");
+        goto cleanup;
+    }
+    for (size_t i = 0; i < n; i++)
+        c.order[i] = i;
+    sort_q = q;
+    qsort(c.order, n, sizeof(*c.order), cmp_order);
+    sort_q = NULL;
+    each_symbol(&ef, resolve_visit, &c);
+    rc = 0;
+cleanup:
+    free(c.order);
+    free(c.score);
+    elf_file_close(&ef);
+    return rc;
+}
+
+struct each_ctx {
+    void (*fn)(const char *name, uint64_t off, void *arg);
+    void *arg;
+    uint64_t *seen; /* offsets already reported, kept sorted by insertion below */
+    size_t nseen, capseen;
+    long count;
+    int oom;
+};
+
+static int seen_insert(struct each_ctx *c, uint64_t off)
+{
+    size_t l = 0, h = c->nseen;
+
+    while (l < h) {
+        size_t m = (l + h) / 2;
+
+        if (c->seen[m] < off)
+            l = m + 1;
+        else
+            h = m;
+    }
+    if (l < c->nseen && c->seen[l] == off)
+        return 0;
+    if (c->nseen == c->capseen) {
+        size_t cap = c->capseen ? c->capseen * 2 : 1024;
+        uint64_t *n = realloc(c->seen, cap * sizeof(*n));
+
+        if (!n) {
+            c->oom = 1;
+            return 0;
+        }
+        c->seen = n;
+        c->capseen = cap;
+    }
+    memmove(c->seen + l + 1, c->seen + l, (c->nseen - l) * sizeof(*c->seen));
+    c->seen[l] = off;
+    c->nseen++;
+    return 1;
+}
+
+static void each_visit(const char *name, uint64_t off, int score, void *arg)
+{
+    struct each_ctx *c = arg;
+
+    (void)score;
+    if (strchr(name, '@') || !seen_insert(c, off))
+        return;
+    c->fn(name, off, c->arg);
+    c->count++;
+}
+
+long rt_elf_each_function(const char *path, void (*fn)(const char *name, uint64_t off, void *arg),
+                          void *arg, char *err, size_t errlen)
+{
+    struct each_ctx c = {.fn = fn, .arg = arg};
+    struct elf_file ef;
+
+    if (elf_file_open(&ef, path, err, errlen) < 0)
+        return -1;
+    each_symbol(&ef, each_visit, &c);
+    elf_file_close(&ef);
+    free(c.seen);
+    if (c.oom) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    return c.count;
+}

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* elfsym.h - function symbols of an ELF file to the file offsets uprobes attach at. */
+#ifndef DC_RT_ELFSYM_H
+#define DC_RT_ELFSYM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct rt_elf_query {
+    const char *name; /* symbol name, or "name@VERSION" / "name@@VERSION" */
+    uint64_t offset;  /* out: file offset of the function */
+    int found;        /* out */
+};
+
+/*
+ * Look every name up in .symtab and .dynsym (defined STT_FUNC and STT_GNU_IFUNC symbols) in a
+ * single pass. When a name has several addresses, the default version (dynsym) and then the
+ * strongest binding win. Returns 0 with found/offset set per query, or -1 with err set when the
+ * file cannot be read as ELF.
+ */
+int rt_elf_resolve(const char *path, struct rt_elf_query *q, size_t n, char *err, size_t errlen);
+
+/*
+ * Call fn for every defined function symbol of the file with a distinct file offset (the bench
+ * and the test helper build large probe files with it). Returns the number visited or -1.
+ */
+long rt_elf_each_function(const char *path, void (*fn)(const char *name, uint64_t off, void *arg),
+                          void *arg, char *err, size_t errlen);
+
+#endif

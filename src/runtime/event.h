@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * event.h - what the BPF side (datacrumbs.bpf.c) and the daemon share: per-function settings,
+ * the ring buffer records and the counters. Included by both, so only fixed-size types.
+ */
+#ifndef DC_RT_EVENT_H
+#define DC_RT_EVENT_H
+
+#ifndef __VMLINUX_H__
+#include <linux/types.h>
+#endif
+
+#define DC_MAX_ARGS    6   /* parameter registers captured per call */
+#define DC_MAX_STR     2   /* string arguments per function */
+#define DC_STR_LEN     128 /* bytes read per string, NUL included */
+#define DC_MAX_DEPTH   16  /* nested traced calls per thread (power of 2) */
+#define DC_MAX_PROCS   16384
+#define DC_MAX_THREADS 65536
+#define DC_MAX_SYSCALL 1024 /* syscall numbers the filter map covers */
+
+/* Where a function lives; decides how registers and strings are read. */
+enum dc_fn_kind {
+    DC_KIND_USER = 1,    /* uprobe: user registers, user memory */
+    DC_KIND_KERNEL = 2,  /* kprobe: kernel registers, kernel memory */
+    DC_KIND_SYSCALL = 3, /* sys_enter/sys_exit: the syscall's registers, user memory */
+};
+
+/* One per function id (the BPF cookie of its probes): what to capture at entry. */
+struct dc_fn_cfg {
+    __u8 kind;  /* enum dc_fn_kind */
+    __u8 nregs; /* parameter registers to read (highest index used + 1) */
+    __u8 nstr;  /* string arguments (<= DC_MAX_STR) */
+    __u8 pad;
+    __u8 str_reg[DC_MAX_STR];  /* parameter index of each string */
+    __u16 str_len[DC_MAX_STR]; /* bytes to read for each, 1..DC_STR_LEN */
+};
+
+/* A call in progress: kept per thread from entry to exit. */
+struct dc_frame {
+    __u64 ts;                /* entry time, bpf_ktime_get_ns() */
+    __u32 id;                /* function id; 0 = empty slot */
+    __u32 nr;                /* syscall number (syscall frames) */
+    __u64 args[DC_MAX_ARGS]; /* raw parameter registers */
+    __s32 slen[DC_MAX_STR];  /* bpf_probe_read_*_str() result per string */
+    char str[DC_MAX_STR][DC_STR_LEN];
+};
+
+/* Per-thread state (hash by TID): a call stack for functions, one slot for the syscall. */
+struct dc_thread {
+    __u32 depth; /* may exceed DC_MAX_DEPTH: those frames are counted, not kept */
+    __u32 pad;
+    struct dc_frame sys;
+    struct dc_frame frames[DC_MAX_DEPTH];
+};
+
+/* Ring buffer record of one completed call. */
+#define DC_EV_STRINGS 0x1 /* the record is a struct dc_event_str */
+struct dc_event {
+    __u64 ts;  /* entry, ns on CLOCK_MONOTONIC */
+    __u64 dur; /* ns */
+    __u32 pid; /* process (TGID) */
+    __u32 tid; /* thread */
+    __u32 id;  /* function id */
+    __u32 flags;
+    __s64 ret; /* return register */
+    __u64 args[DC_MAX_ARGS];
+};
+
+struct dc_event_str {
+    struct dc_event ev;
+    __s32 slen[DC_MAX_STR];
+    char str[DC_MAX_STR][DC_STR_LEN];
+};
+
+/* Counters (per-CPU array, summed by the daemon); every event not written is in one of them. */
+enum dc_stat {
+    DC_STAT_EVENTS = 0,   /* records submitted to the ring buffer */
+    DC_STAT_RING_FULL,    /* dropped: ring buffer full */
+    DC_STAT_SHORT,        /* dropped: shorter than the configured minimum duration */
+    DC_STAT_DEPTH,        /* dropped: nested deeper than DC_MAX_DEPTH */
+    DC_STAT_UNMATCHED,    /* dropped: an exit without its entry, or an entry never exited */
+    DC_STAT_NO_THREAD,    /* dropped: the per-thread table was full */
+    DC_STAT_PROC_ADDED,   /* processes that started tracing (datacrumbs_start or fork) */
+    DC_STAT_PROC_REMOVED, /* processes that stopped (datacrumbs_stop, exit, setuid exec) */
+    DC_STAT_PROC_FULL,    /* processes not traced: the process table was full */
+    DC_STAT_PROC_OTHER,   /* datacrumbs_start calls of other users, ignored */
+    DC_STAT_N,
+};
+
+#endif

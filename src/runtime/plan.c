@@ -1,0 +1,615 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* plan.c - probe file categories to functions with ids, settings and names (see plan.h). */
+#include "plan.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "elfsym.h"
+#include "format.h"
+#include "log.h"
+#include "probefile.h"
+#include "safety.h"
+#include "systab.h"
+
+void rt_plan_fail(struct rt_func *f, const char *fmt, ...)
+{
+    va_list ap;
+    char buf[512];
+
+    if (f->error)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    f->error = strdup(buf);
+    if (!f->error)
+        f->error = strdup("out of memory");
+}
+
+static void note(struct rt_func *f, const char *what)
+{
+    if (!f->note)
+        f->note = strdup(what);
+}
+
+/* c_type with qualifiers and spaces removed, for the string test: "const char *" -> "char*". */
+static void bare_type(const char *c_type, char *out, size_t outlen)
+{
+    static const char *const drop[] = {"const",   "volatile", "restrict", "__restrict", "__user",
+                                       "__force", "__iomem",  "signed",   "unsigned"};
+    size_t o = 0;
+    const char *p = c_type;
+
+    while (*p && o + 1 < outlen) {
+        size_t w = 0, i;
+
+        if (*p == ' ' || *p == '\t') {
+            p++;
+            continue;
+        }
+        while (p[w] && (p[w] == '_' || (p[w] >= 'a' && p[w] <= 'z') ||
+                        (p[w] >= 'A' && p[w] <= 'Z') || (p[w] >= '0' && p[w] <= '9')))
+            w++;
+        if (w == 0) {
+            out[o++] = *p++;
+            continue;
+        }
+        for (i = 0; i < sizeof(drop) / sizeof(drop[0]); i++)
+            if (strlen(drop[i]) == w && strncmp(p, drop[i], w) == 0)
+                break;
+        if (i == sizeof(drop) / sizeof(drop[0]))
+            for (size_t k = 0; k < w && o + 1 < outlen; k++)
+                out[o++] = p[k];
+        p += w;
+    }
+    out[o] = '\0';
+}
+
+static int has_word(const char *s, const char *word)
+{
+    size_t n = strlen(word);
+
+    for (const char *p = strstr(s, word); p; p = strstr(p + 1, word)) {
+        int before = p == s || !(p[-1] == '_' || (p[-1] >= 'a' && p[-1] <= 'z') ||
+                                 (p[-1] >= '0' && p[-1] <= '9'));
+        char c = p[n];
+        int after = !(c == '_' || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'));
+
+        if (before && after)
+            return 1;
+    }
+    return 0;
+}
+
+int rt_arg_classify(const char *c_type, int is_pointer, long num_bytes)
+{
+    static const char *const unsigned_types[] = {
+        "unsigned", "size_t",   "uid_t",     "gid_t", "mode_t",  "umode_t",
+        "dev_t",    "ino_t",    "bool",      "_Bool", "uint8_t", "uint16_t",
+        "uint32_t", "uint64_t", "uintptr_t", "u8",    "u16",     "u32",
+        "u64",      "__u8",     "__u16",     "__u32", "__u64",   "socklen_t",
+        "nfds_t",   "rlim_t",   "fmode_t",   "gfp_t", "ulong",   "uint"};
+    char bare[256];
+
+    if (!c_type)
+        c_type = "";
+    if (is_pointer || strchr(c_type, '*')) {
+        bare_type(c_type, bare, sizeof(bare));
+        /* Exactly one level of char: "char **" is an array of pointers, not text. */
+        if (strcmp(bare, "char*") == 0)
+            return RT_ARG_STR;
+        return RT_ARG_PTR;
+    }
+    /* Floating point travels in vector registers; aggregates by value do not fit in one. */
+    if (has_word(c_type, "float") || has_word(c_type, "double") || has_word(c_type, "struct") ||
+        has_word(c_type, "union") || num_bytes > 8)
+        return -1;
+    for (size_t i = 0; i < sizeof(unsigned_types) / sizeof(unsigned_types[0]); i++)
+        if (has_word(c_type, unsigned_types[i]))
+            return RT_ARG_UINT;
+    return RT_ARG_INT;
+}
+
+static unsigned width(long num_bytes)
+{
+    return num_bytes == 1 || num_bytes == 2 || num_bytes == 4 ? (unsigned)num_bytes : 8;
+}
+
+/* Read one function's argument specs (reference 5.1) into f; anything unusable is noted. */
+static void plan_args(struct rt_func *f, const json_t *specs)
+{
+    size_t i;
+    const json_t *spec;
+    unsigned nstr = 0, nregs = 0;
+
+    if (!json_is_array(specs)) {
+        if (specs)
+            note(f, "function_arguments entry is not an array");
+        return;
+    }
+    json_array_foreach(specs, i, spec)
+    {
+        json_t *jidx = json_object_get(spec, "index"), *jbytes = json_object_get(spec, "num_bytes");
+        json_t *jptr = json_object_get(spec, "is_pointer"),
+               *jlabel = json_object_get(spec, "label");
+        json_t *jtype = json_object_get(spec, "c_type");
+        struct rt_arg *a;
+        const char *label;
+        json_int_t idx;
+        int type;
+        size_t llen;
+
+        if (!json_is_integer(jidx) || !json_is_string(jlabel) || !*json_string_value(jlabel)) {
+            note(f, "an argument spec without index or label was left out");
+            continue;
+        }
+        idx = json_integer_value(jidx);
+        label = json_string_value(jlabel);
+        if (idx < 0 || idx >= DC_MAX_ARGS) {
+            note(f, "arguments past the sixth are not captured");
+            continue;
+        }
+        type = rt_arg_classify(json_is_string(jtype) ? json_string_value(jtype) : "",
+                               json_is_true(jptr),
+                               json_is_integer(jbytes) ? (long)json_integer_value(jbytes) : 8);
+        if (type < 0) {
+            note(f, "floating point and structure arguments are not captured");
+            continue;
+        }
+        if (f->nargs >= DC_MAX_ARGS)
+            break;
+        a = &f->args[f->nargs];
+        llen = strlen(label);
+        a->key = malloc(RT_ESC_MAX(llen) + 4);
+        if (!a->key)
+            continue;
+        a->key[0] = '"';
+        a->key_len = 1 + rt_json_escape(a->key + 1, label, llen);
+        a->key[a->key_len++] = '"';
+        a->key[a->key_len++] = ':';
+        a->key[a->key_len] = '\0';
+        for (unsigned k = 0; k < f->nargs; k++)
+            if (strcmp(f->args[k].key, a->key) == 0)
+                type = -2;
+        if (type == -2) {
+            note(f, "a duplicate argument label was left out");
+            free(a->key);
+            a->key = NULL;
+            continue;
+        }
+        if (type == RT_ARG_STR && nstr >= DC_MAX_STR) {
+            note(f, "only two string arguments are read; others are shown as pointers");
+            type = RT_ARG_PTR;
+        }
+        a->reg = (unsigned)idx;
+        a->type = (enum rt_arg_type)type;
+        a->bytes = width(json_is_integer(jbytes) ? (long)json_integer_value(jbytes) : 8);
+        if (type == RT_ARG_STR) {
+            json_int_t n = json_is_integer(jbytes) ? json_integer_value(jbytes) : DC_STR_LEN;
+
+            a->slot = nstr;
+            f->cfg.str_reg[nstr] = (__u8)idx;
+            f->cfg.str_len[nstr] = (__u16)(n < 2 || n > DC_STR_LEN ? DC_STR_LEN : n);
+            nstr++;
+        }
+        if (strcmp(label, "ret") == 0)
+            f->no_ret = 1;
+        if ((unsigned)idx + 1 > nregs)
+            nregs = (unsigned)idx + 1;
+        f->nargs++;
+    }
+    f->cfg.nstr = (__u8)nstr;
+    f->cfg.nregs = (__u8)nregs;
+}
+
+static int make_head(struct rt_func *f, const char *display)
+{
+    char *name = rt_json_quote(display), *cat = rt_json_quote(f->category);
+    size_t len;
+    int rc = -1;
+
+    if (!name || !cat)
+        goto cleanup;
+    len = strlen(",\"name\":") + strlen(name) + strlen(",\"cat\":") + strlen(cat) +
+          strlen(",\"ph\":\"X\",\"ts\":") + 1;
+    f->head = malloc(len);
+    if (!f->head)
+        goto cleanup;
+    f->head_len =
+        (size_t)snprintf(f->head, len, ",\"name\":%s,\"cat\":%s,\"ph\":\"X\",\"ts\":", name, cat);
+    rc = 0;
+cleanup:
+    free(name);
+    free(cat);
+    return rc;
+}
+
+/* "name:0x1a2b" -> symbol "name", offset 0x1a2b (a C integer after the last ':'). */
+static void split_offset(struct rt_func *f)
+{
+    const char *colon = strrchr(f->name, ':');
+    char *end;
+    unsigned long long off;
+
+    f->symbol = colon ? strndup(f->name, (size_t)(colon - f->name)) : strdup(f->name);
+    if (!colon || f->kind != DC_KIND_USER)
+        return;
+    errno = 0;
+    off = strtoull(colon + 1, &end, 0);
+    if (errno || end == colon + 1 || *end || colon[1] == '-' || off == 0)
+        rt_plan_fail(f, "bad file offset '%s'", colon + 1);
+    else {
+        f->offset = off;
+        f->has_offset = 1;
+    }
+}
+
+static int add_binary(struct rt_plan *p, const char *path)
+{
+    for (size_t i = 0; i < p->nbins; i++)
+        if (strcmp(p->bins[i].path, path) == 0)
+            return (int)i;
+    p->bins[p->nbins].path = strdup(path);
+    if (!p->bins[p->nbins].path)
+        return -1;
+    return (int)p->nbins++;
+}
+
+int rt_plan_build(struct rt_plan *p, const json_t *categories, char *err, size_t errlen)
+{
+    size_t ci, total = 0;
+    const json_t *cat;
+
+    memset(p, 0, sizeof(*p));
+    if (!json_is_array(categories)) {
+        snprintf(err, errlen, "categories is not an array");
+        return -1;
+    }
+    json_array_foreach(categories, ci, cat) total +=
+        json_array_size(json_object_get(cat, "functions"));
+    p->funcs = calloc(total ? total : 1, sizeof(*p->funcs));
+    p->bins = calloc(json_array_size(categories) + 1, sizeof(*p->bins));
+    if (!p->funcs || !p->bins) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    json_array_foreach(categories, ci, cat)
+    {
+        const json_t *fns = json_object_get(cat, "functions");
+        const json_t *fargs = json_object_get(cat, "function_arguments");
+        const json_t *jbin = json_object_get(cat, "binary_path");
+        const char *cname = json_string_value(json_object_get(cat, "name"));
+        json_int_t type = json_integer_value(json_object_get(cat, "type"));
+        enum dc_fn_kind kind = 0;
+        const json_t *jfn;
+        int bin = -1;
+        size_t fi;
+
+        if (!cname || !json_is_array(fns)) {
+            snprintf(err, errlen, "categories[%zu] has no name or functions", ci);
+            return -1;
+        }
+        if (type == DC_PF_SYSCALLS)
+            kind = DC_KIND_SYSCALL;
+        else if (type == DC_PF_KPROBE)
+            kind = DC_KIND_KERNEL;
+        else if (type == DC_PF_UPROBE)
+            kind = DC_KIND_USER;
+        if (kind == DC_KIND_USER && json_is_string(jbin) && json_string_value(jbin)[0] == '/')
+            bin = add_binary(p, json_string_value(jbin));
+        json_array_foreach(fns, fi, jfn)
+        {
+            struct rt_func *f = &p->funcs[p->nfuncs];
+            const char *fname = json_string_value(jfn), *unsafe;
+
+            f->id = (unsigned)(p->nfuncs + 1);
+            p->nfuncs++;
+            f->kind = kind;
+            f->binary = bin;
+            f->nr = -1;
+            f->name = strdup(fname);
+            f->category = strdup(cname);
+            if (!f->name || !f->category) {
+                snprintf(err, errlen, "out of memory");
+                return -1;
+            }
+            split_offset(f);
+            if (!f->symbol || make_head(f, f->symbol) < 0) {
+                snprintf(err, errlen, "out of memory");
+                return -1;
+            }
+            f->cfg.kind = (__u8)kind;
+            if (json_is_object(fargs)) {
+                const json_t *specs = json_object_get(fargs, fname);
+
+                if (!specs)
+                    specs = json_object_get(fargs, f->symbol);
+                plan_args(f, specs);
+            }
+            if (type == DC_PF_USDT)
+                rt_plan_fail(f, "USDT probes are not supported by this runtime");
+            else if (type == DC_PF_CUSTOM)
+                rt_plan_fail(f, "custom BPF probes are not supported by this runtime");
+            else if (!kind)
+                rt_plan_fail(f, "unknown probe type %lld", (long long)type);
+            else if (kind == DC_KIND_USER && bin < 0)
+                rt_plan_fail(f, "the category has no absolute binary_path");
+            else if (!*f->symbol)
+                rt_plan_fail(f, "empty function name");
+            else if (kind == DC_KIND_USER && (unsafe = rt_unsafe_return(f->symbol)))
+                rt_plan_fail(f, "%s", unsafe);
+        }
+    }
+    p->max_line = rt_format_max_line(p);
+    return 0;
+}
+
+static void resolve_syscalls(struct rt_plan *p)
+{
+    unsigned first[DC_MAX_SYSCALL] = {0}; /* id of the first function per syscall number */
+
+    for (size_t i = 0; i < p->nfuncs; i++) {
+        struct rt_func *f = &p->funcs[i];
+
+        if (f->kind != DC_KIND_SYSCALL || f->error)
+            continue;
+        f->nr = rt_syscall_nr(f->symbol);
+        if (f->nr < 0 || f->nr >= DC_MAX_SYSCALL) {
+            rt_plan_fail(f, "no such syscall on this architecture");
+            continue;
+        }
+        if (first[f->nr])
+            f->alias_of = first[f->nr];
+        else
+            first[f->nr] = f->id;
+    }
+}
+
+/*
+ * One function the kernel cannot probe makes a whole uprobe_multi link fail, and finding it
+ * by bisection registers thousands of probes in vain: read each entry instruction first.
+ */
+static void check_instructions(struct rt_plan *p, size_t b)
+{
+    int fd = open(p->bins[b].path, O_RDONLY | O_CLOEXEC);
+    const unsigned char *map;
+    struct stat st;
+
+    if (fd < 0)
+        return; /* attaching will say why */
+    if (fstat(fd, &st) < 0 || st.st_size <= 0 ||
+        (map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0)) == MAP_FAILED) {
+        close(fd);
+        return;
+    }
+    close(fd);
+    for (size_t i = 0; i < p->nfuncs; i++) {
+        struct rt_func *f = &p->funcs[i];
+        const char *why;
+        size_t n;
+
+        if (f->binary != (int)b || f->error || !f->has_offset)
+            continue;
+        if (f->offset >= (uint64_t)st.st_size) {
+            rt_plan_fail(f, "offset 0x%llx is past the end of %s", (unsigned long long)f->offset,
+                         p->bins[b].path);
+            continue;
+        }
+        n = (size_t)st.st_size - (size_t)f->offset;
+        if ((why = rt_unprobeable_insn(map + f->offset, n < 16 ? n : 16)))
+            rt_plan_fail(f, "%s", why);
+    }
+    munmap((void *)(uintptr_t)map, (size_t)st.st_size);
+}
+
+static void resolve_binary(struct rt_plan *p, size_t b)
+{
+    struct rt_binary *bin = &p->bins[b];
+    struct rt_elf_query *q = NULL;
+    size_t *who = NULL, n = 0;
+    char err[512];
+    struct stat st;
+
+    if (stat(bin->path, &st) < 0) {
+        snprintf(err, sizeof(err), "%s: %s", bin->path, strerror(errno));
+        bin->error = strdup(err);
+        return;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        snprintf(err, sizeof(err), "%s: not a regular file", bin->path);
+        bin->error = strdup(err);
+        return;
+    }
+    bin->dev = st.st_dev;
+    bin->ino = st.st_ino;
+    q = calloc(p->nfuncs ? p->nfuncs : 1, sizeof(*q));
+    who = calloc(p->nfuncs ? p->nfuncs : 1, sizeof(*who));
+    if (!q || !who) {
+        bin->error = strdup("out of memory");
+        goto cleanup;
+    }
+    for (size_t i = 0; i < p->nfuncs; i++) {
+        struct rt_func *f = &p->funcs[i];
+
+        if (f->binary == (int)b && !f->error && !f->has_offset) {
+            q[n].name = f->symbol;
+            who[n++] = i;
+        }
+    }
+    if (n && rt_elf_resolve(bin->path, q, n, err, sizeof(err)) < 0) {
+        bin->error = strdup(err);
+        goto cleanup;
+    }
+    for (size_t k = 0; k < n; k++) {
+        struct rt_func *f = &p->funcs[who[k]];
+
+        if (!q[k].found)
+            rt_plan_fail(f, "no function symbol '%s' in %s", f->symbol, bin->path);
+        else {
+            f->offset = q[k].offset;
+            f->has_offset = 1;
+        }
+    }
+    check_instructions(p, b);
+cleanup:
+    free(q);
+    free(who);
+}
+
+static const struct rt_plan *sort_plan; /* qsort has no context argument in C11 */
+
+static int cmp_address(const void *a, const void *b)
+{
+    const struct rt_func *f = &sort_plan->funcs[*(const size_t *)a];
+    const struct rt_func *g = &sort_plan->funcs[*(const size_t *)b];
+    const struct rt_binary *fb = &sort_plan->bins[f->binary], *gb = &sort_plan->bins[g->binary];
+
+    if (fb->dev != gb->dev)
+        return fb->dev < gb->dev ? -1 : 1;
+    if (fb->ino != gb->ino)
+        return fb->ino < gb->ino ? -1 : 1;
+    if (f->offset != g->offset)
+        return f->offset < g->offset ? -1 : 1;
+    return f->id < g->id ? -1 : f->id > g->id;
+}
+
+/* Two names for one address (open and open64) would trace every call twice: the first name in
+ * the file keeps it. Files are compared by inode, so /lib and /usr/lib paths are one file. */
+static void find_aliases(struct rt_plan *p)
+{
+    size_t *idx = calloc(p->nfuncs ? p->nfuncs : 1, sizeof(*idx)), n = 0;
+
+    if (!idx)
+        return;
+    for (size_t i = 0; i < p->nfuncs; i++)
+        if (p->funcs[i].kind == DC_KIND_USER && !p->funcs[i].error)
+            idx[n++] = i;
+    sort_plan = p;
+    qsort(idx, n, sizeof(*idx), cmp_address);
+    sort_plan = NULL;
+    for (size_t k = 1; k < n; k++) {
+        struct rt_func *f = &p->funcs[idx[k]], *prev = &p->funcs[idx[k - 1]];
+
+        if (f->offset == prev->offset && p->bins[f->binary].dev == p->bins[prev->binary].dev &&
+            p->bins[f->binary].ino == p->bins[prev->binary].ino)
+            f->alias_of = prev->alias_of ? prev->alias_of : prev->id;
+    }
+    free(idx);
+}
+
+/* Aliases of kernel functions are not detected (the kernel resolves names). */
+void rt_plan_resolve(struct rt_plan *p)
+{
+    resolve_syscalls(p);
+    for (size_t b = 0; b < p->nbins; b++)
+        resolve_binary(p, b);
+    for (size_t i = 0; i < p->nfuncs; i++) {
+        struct rt_func *f = &p->funcs[i];
+
+        if (f->kind == DC_KIND_USER && f->binary >= 0 && p->bins[f->binary].error)
+            rt_plan_fail(f, "%s", p->bins[f->binary].error);
+    }
+    find_aliases(p);
+}
+
+size_t rt_plan_count_traceable(const struct rt_plan *p)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < p->nfuncs; i++)
+        if (!p->funcs[i].error && !p->funcs[i].alias_of)
+            n++;
+    return n;
+}
+
+static const char *kind_name(enum dc_fn_kind k)
+{
+    switch (k) {
+    case DC_KIND_USER: return "uprobe";
+    case DC_KIND_KERNEL: return "kprobe";
+    case DC_KIND_SYSCALL: return "syscall";
+    }
+    return "-";
+}
+
+void rt_plan_warn_failures(const struct rt_plan *p, size_t max)
+{
+    size_t failed = 0;
+
+    for (size_t i = 0; i < p->nfuncs; i++) {
+        const struct rt_func *f = &p->funcs[i];
+
+        if (!f->error)
+            continue;
+        if (failed++ < max)
+            dc_warn("not tracing %s/%s: %s", f->category, f->name, f->error);
+    }
+    if (failed > max)
+        dc_warn("... and %zu more functions not traced (listed in the summary)", failed - max);
+}
+
+void rt_plan_print(const struct rt_plan *p, FILE *out)
+{
+    size_t ok = 0, alias = 0, bad = 0;
+
+    for (size_t i = 0; i < p->nfuncs; i++) {
+        const struct rt_func *f = &p->funcs[i];
+
+        fprintf(out, "%-7s %s/%s", kind_name(f->kind), f->category, f->name);
+        if (f->error) {
+            fprintf(out, ": not traced: %s\n", f->error);
+            bad++;
+            continue;
+        }
+        if (f->kind == DC_KIND_USER)
+            fprintf(out, " at %s+0x%llx", p->bins[f->binary].path, (unsigned long long)f->offset);
+        else if (f->kind == DC_KIND_SYSCALL)
+            fprintf(out, " (syscall %d)", f->nr);
+        if (f->alias_of) {
+            fprintf(out, ": same as %s, traced under that name", p->funcs[f->alias_of - 1].name);
+            alias++;
+        } else {
+            fprintf(out, " args:");
+            for (unsigned a = 0; a < f->nargs; a++)
+                fprintf(out, " %.*s", (int)(f->args[a].key_len - 3), f->args[a].key + 1);
+            if (!f->nargs)
+                fprintf(out, " -");
+            ok++;
+        }
+        if (f->note)
+            fprintf(out, " (%s)", f->note);
+        fputc('\n', out);
+    }
+    fprintf(out, "%zu functions: %zu to attach, %zu aliases, %zu not traceable\n", p->nfuncs, ok,
+            alias, bad);
+}
+
+void rt_plan_free(struct rt_plan *p)
+{
+    for (size_t i = 0; i < p->nfuncs; i++) {
+        struct rt_func *f = &p->funcs[i];
+
+        free(f->name);
+        free(f->symbol);
+        free(f->category);
+        free(f->head);
+        free(f->note);
+        free(f->error);
+        for (unsigned a = 0; a < f->nargs; a++)
+            free(f->args[a].key);
+    }
+    for (size_t b = 0; b < p->nbins; b++) {
+        free(p->bins[b].path);
+        free(p->bins[b].error);
+    }
+    free(p->funcs);
+    free(p->bins);
+    memset(p, 0, sizeof(*p));
+}

@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* trace.c - ring buffer records to trace lines to the writer (see trace.h). */
+#include "trace.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <bpf/libbpf.h>
+
+/* Hand the current chunk over when it is full (or flushing), and take an empty one. */
+static int next_chunk(struct rt_trace *t)
+{
+    rt_writer_submit(t->w, t->cur);
+    t->cur = rt_writer_chunk(t->w);
+    if (!t->cur) {
+        t->failed = 1;
+        return -1;
+    }
+    return 0;
+}
+
+static int on_record(void *ctx, void *data, size_t size)
+{
+    struct rt_trace *t = ctx;
+    size_t n;
+
+    if (RT_CHUNK_SIZE - t->cur->len < t->fmt.plan->max_line && next_chunk(t) < 0)
+        return -ENOMEM; /* stops ring_buffer__poll */
+    n = rt_format_event(&t->fmt, data, size, t->cur->data + t->cur->len);
+    if (!n) {
+        t->malformed++;
+        return 0;
+    }
+    t->cur->len += n;
+    t->lines++;
+    return 0;
+}
+
+static int64_t clock_offset_ns(void)
+{
+    struct timespec mono, real;
+
+    clock_gettime(CLOCK_MONOTONIC, &mono);
+    clock_gettime(CLOCK_REALTIME, &real);
+    return ((int64_t)real.tv_sec - mono.tv_sec) * 1000000000LL + (real.tv_nsec - mono.tv_nsec);
+}
+
+int rt_trace_start(struct rt_trace *t, const struct rt_plan *p, int ring_fd, int fd, int level,
+                   char *err, size_t errlen)
+{
+    memset(t, 0, sizeof(*t));
+    t->fmt.plan = p;
+    t->fmt.clock_offset_ns = clock_offset_ns();
+    if (p->max_line > RT_CHUNK_SIZE / 2) {
+        snprintf(err, errlen, "trace lines could exceed the chunk size");
+        return -1;
+    }
+    if (rt_writer_start(&t->w, fd, level, err, errlen) < 0)
+        return -1;
+    t->cur = rt_writer_chunk(t->w);
+    if (!t->cur) {
+        snprintf(err, errlen, "out of memory");
+        goto fail;
+    }
+    memcpy(t->cur->data, "[\n", 2);
+    t->cur->len = 2;
+    t->rb = ring_buffer__new(ring_fd, on_record, t, NULL);
+    if (!t->rb) {
+        snprintf(err, errlen, "cannot read the ring buffer: %s", strerror(errno));
+        goto fail;
+    }
+    return 0;
+fail:
+    if (t->cur)
+        rt_writer_submit(t->w, t->cur);
+    rt_writer_finish(t->w, NULL, err + strlen(err), 0);
+    t->w = NULL;
+    return -1;
+}
+
+int rt_trace_poll(struct rt_trace *t, int timeout_ms)
+{
+    int n = ring_buffer__poll(t->rb, timeout_ms);
+
+    if (t->failed || rt_writer_failed(t->w))
+        return -1;
+    if (n == -EINTR)
+        return 0;
+    return n < 0 ? -1 : n;
+}
+
+int rt_trace_finish(struct rt_trace *t, uint64_t *bytes, char *err, size_t errlen)
+{
+    int rc = 0;
+
+    if (!t->w)
+        return -1;
+    if (t->rb && !t->failed)
+        ring_buffer__consume(t->rb);
+    ring_buffer__free(t->rb);
+    t->rb = NULL;
+    if (t->cur) {
+        if (RT_CHUNK_SIZE - t->cur->len < 2 && next_chunk(t) < 0)
+            rc = -1;
+        if (t->cur) {
+            memcpy(t->cur->data + t->cur->len, "]\n", 2);
+            t->cur->len += 2;
+            rt_writer_submit(t->w, t->cur);
+            t->cur = NULL;
+        }
+    }
+    if (rt_writer_finish(t->w, bytes, err, errlen) < 0)
+        rc = -1;
+    else if (rc < 0 || t->failed) {
+        snprintf(err, errlen, "out of memory while writing the trace");
+        rc = -1;
+    }
+    t->w = NULL;
+    return rc;
+}

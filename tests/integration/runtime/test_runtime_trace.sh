@@ -1,0 +1,149 @@
+#!/bin/bash
+# test_runtime_trace.sh BUILD SRC - the daemon traces dd's libc calls and syscalls with their
+# arguments for processes that loaded the client library (and their children and threads), and
+# nothing of others: a plain dd, another user's wrapped dd, a disabled one.
+set -u
+BUILD=$1
+SRC=$2
+. "$SRC/tests/integration/lib.sh"
+. "$SRC/tests/integration/runtime/rt_lib.sh"
+rt_require
+rt_setup
+trap 'rt_cleanup; rm -rf -- "$T_TMP"' EXIT
+THREADS=$BUILD/tests/integration/runtime/rt_threads
+P=$RT/pub
+
+NOTIFIER=$BUILD/tests/integration/runtime/rt_notify
+check "probe file written" rt_probe "$RT/p.json.gz" root --kprobe k:vfs_read
+if [ -x "$NOTIFIER" ]; then
+    "$NOTIFIER" "$RT/notify.sock" 30 >"$RT/notify.out" &
+    NPID=$!
+    for _ in $(seq 100); do [ -S "$RT/notify.sock" ] && break; sleep 0.02; done
+    RT_NOTIFY=$RT/notify.sock
+fi
+if ! rt_start "$RT/p.json.gz" rt1 root; then
+    [ "$RT_RC" -eq 5 ] && skip_all "the kernel refused the BPF programs: $(tail -1 "$RT/daemon.err")"
+    not_ok "daemon starts (exit $RT_RC)"
+    cat "$RT/daemon.err"
+    finish
+    exit 1
+fi
+ok "daemon ready"
+check "ready file says ready" grep -qx ready "$RT/run/datacrumbs-rt1.ready"
+if [ -n "${RT_NOTIFY:-}" ]; then
+    wait "$NPID"
+    check "sd_notify READY=1 sent" grep -q 'READY=1' "$RT/notify.out"
+    contains "with a status line" "$(cat "$RT/notify.out")" "STATUS=tracing root"
+    RT_NOTIFY=
+fi
+
+# At the same time: a wrapped dd, a plain dd, another user's wrapped dd, a disabled one.
+dd if=/dev/zero of="$P/plain.bin" bs=512 count=4000 status=none &
+PLAIN=$!
+setpriv --reuid=nobody --regid=nogroup --clear-groups \
+    "$RT_WRAP" --config "$RT_CONF" dd if=/dev/zero of="$P/nobody.bin" bs=4096 count=4 status=none &
+NOBODY=$!
+check_rc "wrapped dd runs" 0 "$RT_WRAP" --config "$RT_CONF" \
+    dd if=/dev/zero of="$P/traced.bin" bs=4096 count=8 status=none
+check_rc "disabled wrapped dd runs" 0 env DATACRUMBS_DISABLE=1 "$RT_WRAP" --config "$RT_CONF" \
+    dd if=/dev/zero of="$P/disabled.bin" bs=4096 count=2 status=none
+wait $PLAIN $NOBODY
+# A child forked by a wrapped shell, without the library itself.
+check_rc "wrapped shell forks an unwrapped child" 0 "$RT_WRAP" --config "$RT_CONF" \
+    sh -c 'echo $$ >"$1/sh.pid"; env -u LD_PRELOAD dd if=/dev/zero of="$1/child.bin" bs=4096 count=2 status=none; true' sh "$P"
+if [ -x "$THREADS" ]; then
+    check_rc "wrapped threads" 0 "$RT_WRAP" --config "$RT_CONF" sh -c 'echo $$ >"$1.pid"; exec "$2" "$1.bin" 3' sh "$P/threads" "$THREADS"
+fi
+sleep 0.3
+rt_stop
+check "SIGINT: exit 0" [ "$RT_RC" -eq 0 ]
+check "ready file removed" [ ! -e "$RT/run/datacrumbs-rt1.ready" ]
+check "summary written" [ -s "$RT/run/datacrumbs-rt1.json" ]
+TRACE=$(rt_summary_get rt1 trace_file)
+HOST=$(hostname)
+check "trace at trace_dir/trace-USER-RUN-HOST.pfw.gz" [ "$TRACE" = "$RT/traces/$(date +%Y)/trace-root-rt1-${HOST//[^A-Za-z0-9_.-]/_}.pfw.gz" ]
+check "trace gunzips" gzip -t "$TRACE"
+check "trace file owned by the user, 0600" [ "$(stat -c %U:%a "$TRACE")" = root:600 ]
+check "every line is valid JSON with all keys" rt_valid_trace "$TRACE"
+"$RT_TRACECAT" "$TRACE" >"$RT/ev.txt"
+EV=$(cat "$RT/ev.txt")
+N=$(grep -c '^pid=' "$RT/ev.txt")
+check "summary counts the events of the trace" [ "$(rt_summary_get rt1 events)" = "$N" ]
+check "no drops" [ "$(rt_summary_get rt1 drops)" = 0 ]
+
+# dd's own calls, libc and syscalls, with arguments.
+contains "libc open of the output, with its path" "$EV" "cat=libc name=open dur="
+contains "path string argument" "$EV" "file=$P/traced.bin oflag=577 ret="
+contains "syscall openat with dfd, path, flags" "$EV" "cat=sys name=openat dur="
+contains "openat arguments" "$EV" "dfd=-100 filename=$P/traced.bin flags=577"
+contains "libc write with fd and size" "$EV" "cat=libc name=write"
+contains "write size and result" "$EV" " n=4096 ret=4096"
+contains "libc read with size" "$EV" " nbytes=4096 ret=4096"
+contains "syscall write with count" "$EV" " count=4096 ret=4096"
+contains "syscall close" "$EV" "cat=sys name=close"
+TRACED_PID=$(grep "filename=$P/traced.bin" "$RT/ev.txt" | head -1 | sed 's/^pid=\([0-9]*\) .*/\1/')
+check "traced dd: 8 libc writes of 4096" [ "$(grep "^pid=$TRACED_PID " "$RT/ev.txt" | grep -c 'cat=libc name=write .* n=4096 ret=4096')" -eq 8 ]
+check "pid and tid of a single-threaded process agree" grep -q "^pid=$TRACED_PID tid=$TRACED_PID " "$RT/ev.txt"
+lacks "nothing of the plain dd running at the same time" "$EV" "plain.bin"
+lacks "nothing of the plain dd's pid" "$EV" "pid=$PLAIN "
+lacks "nothing of another user's wrapped dd" "$EV" "nobody.bin"
+lacks "nothing of a disabled wrapped dd" "$EV" "disabled.bin"
+check "other user's start was counted" bash -c "grep -A4 '\"processes\"' '$RT/run/datacrumbs-rt1.json' | grep -q '\"other_users_ignored\": [1-9]'"
+contains "child forked by a wrapped shell is traced" "$EV" "filename=$P/child.bin"
+SH_PID=$(cat "$P/sh.pid")
+CHILD_PID=$(grep "filename=$P/child.bin" "$RT/ev.txt" | head -1 | sed 's/^pid=\([0-9]*\) .*/\1/')
+check "the child is another process than the shell" [ -n "$CHILD_PID" ] && [ "$CHILD_PID" != "$SH_PID" ]
+if [ -x "$THREADS" ]; then
+    TPIDS=$(grep "^pid=$(cat "$P/threads.pid") .*cat=sys name=pwrite64" "$RT/ev.txt" | sed 's/^pid=\([0-9]*\) tid=\([0-9]*\) .*/\1 \2/' | sort -u)
+    check "all threads of a wrapped process are traced (3 tids, 1 pid)" [ "$(printf '%s\n' "$TPIDS" | awk '{print $2}' | sort -u | wc -l)" -eq 3 ] && [ "$(printf '%s\n' "$TPIDS" | awk '{print $1}' | sort -u | wc -l)" -eq 1 ]
+fi
+# On a kernel without kprobes the kprobe is a reported failure, not a fatal one.
+if grep -q '"function": "vfs_read"' "$RT/run/datacrumbs-rt1.json"; then
+    ok "kprobe failure reported per function in the summary"
+    contains "and on stderr" "$(cat "$RT/daemon.err")" "not tracing k/vfs_read"
+else
+    contains "kprobe attached where the kernel has kprobes" "$EV$(cat "$RT/daemon.err")" "tracing user root"
+fi
+
+# A second run for another user: the trace is theirs, root's own wrapped dd is not in it. A
+# symlink planted at the trace name is neither followed nor reused.
+check "probe file for nobody" rt_probe "$RT/pn.json.gz" nobody
+chmod 0644 "$RT/pn.json.gz"
+echo precious >"$RT/victim"
+ln -s "$RT/victim" "$RT/traces/$(date +%Y)/trace-nobody-rt2-${HOST//[^A-Za-z0-9_.-]/_}.pfw.gz"
+if rt_start "$RT/pn.json.gz" rt2 nobody; then
+    ok "daemon for nobody ready"
+    setpriv --reuid=nobody --regid=nogroup --clear-groups \
+        "$RT_WRAP" --config "$RT_CONF" dd if=/dev/zero of="$P/nobody2.bin" bs=4096 count=2 status=none
+    "$RT_WRAP" --config "$RT_CONF" dd if=/dev/zero of="$P/root2.bin" bs=4096 count=2 status=none
+    # Two signals in a row, as systemd's stop may send: still one clean exit.
+    kill -INT "$RT_PID"
+    kill -TERM "$RT_PID"
+    wait "$RT_PID"
+    RT_RC=$?
+    RT_PID=
+    check "two signals: exit 0" [ "$RT_RC" -eq 0 ]
+    T2=$(rt_summary_get rt2 trace_file)
+    check "nobody's trace is owned by nobody" [ "$(stat -c %U "$T2")" = nobody ]
+    check "planted symlink not followed: a numbered trace name" [ "${T2##*.}" = gz ] && [ "${T2%.1.pfw.gz}" != "$T2" ]
+    check "the symlink's target is untouched" [ "$(cat "$RT/victim")" = precious ] && [ "$(stat -c %U "$RT/victim")" = root ]
+    check "nobody's trace is valid" rt_valid_trace "$T2"
+    EV2=$("$RT_TRACECAT" "$T2")
+    contains "nobody's wrapped dd is traced" "$EV2" "$P/nobody2.bin"
+    lacks "root's wrapped dd is not" "$EV2" "root2.bin"
+else
+    not_ok "daemon for nobody starts (exit $RT_RC)"
+    cat "$RT/daemon.err"
+fi
+
+# Calls shorter than --min-duration are counted, never silently lost.
+if rt_start "$RT/p.json.gz" rt3 root --min-duration 10s; then
+    "$RT_WRAP" --config "$RT_CONF" dd if=/dev/zero of="$P/short.bin" bs=4096 count=4 status=none
+    rt_stop
+    check "--min-duration: nothing recorded" [ "$(rt_summary_get rt3 events)" = 0 ]
+    check "--min-duration: the short calls are counted as drops" [ "$(rt_summary_get rt3 drops)" -gt 10 ]
+    check "--min-duration: with their reason" grep -q '"shorter_than_minimum": [1-9]' "$RT/run/datacrumbs-rt3.json"
+else
+    not_ok "daemon with --min-duration starts"
+fi
+finish
