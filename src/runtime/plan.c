@@ -379,21 +379,24 @@ static void resolve_syscalls(struct rt_plan *p)
 static void check_instructions(struct rt_plan *p, size_t b)
 {
     int fd = open(p->bins[b].path, O_RDONLY | O_CLOEXEC);
-    const unsigned char *map;
     struct stat st;
 
     if (fd < 0)
         return; /* attaching will say why */
-    if (fstat(fd, &st) < 0 || st.st_size <= 0 ||
-        (map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0)) == MAP_FAILED) {
+    if (fstat(fd, &st) < 0 || st.st_size <= 0) {
         close(fd);
         return;
     }
-    close(fd);
+    /*
+     * pread, not mmap: the kernel installs every active uprobe's int3 into any mapping of the
+     * file that may execute (a PROT_READ private mapping qualifies), so a mapping would show
+     * another daemon's breakpoints instead of the file's instructions.
+     */
     for (size_t i = 0; i < p->nfuncs; i++) {
         struct rt_func *f = &p->funcs[i];
+        unsigned char code[16];
         const char *why;
-        size_t n;
+        ssize_t n;
 
         if (f->binary != (int)b || f->error || !f->has_offset)
             continue;
@@ -402,11 +405,11 @@ static void check_instructions(struct rt_plan *p, size_t b)
                          p->bins[b].path);
             continue;
         }
-        n = (size_t)st.st_size - (size_t)f->offset;
-        if ((why = rt_unprobeable_insn(map + f->offset, n < 16 ? n : 16)))
+        n = pread(fd, code, sizeof(code), (off_t)f->offset);
+        if (n > 0 && (why = rt_unprobeable_insn(code, (size_t)n)))
             rt_plan_fail(f, "%s", why);
     }
-    munmap((void *)(uintptr_t)map, (size_t)st.st_size);
+    close(fd);
 }
 
 static void resolve_binary(struct rt_plan *p, size_t b)
