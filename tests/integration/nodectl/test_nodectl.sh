@@ -1,0 +1,205 @@
+#!/bin/bash
+# Node control on this host, service_manager = direct, with the stub runtime: start, stop,
+# check, status, idempotency, every failure of the runtime, the files a run leaves (and does
+# not leave), hostile requests on --stdin, callers through sudo (SUDO_UID), and pid files that
+# point at somebody else's process.
+# Usage: test_nodectl.sh BUILD_DIR SOURCE_DIR
+. "$(dirname "$0")/nodelib.sh" "$1" "$2"
+
+N=$T/node
+node_make "$N"
+C=(--config "$N/datacrumbs.conf")
+nc() { "$NODECTL" "${C[@]}" "$@"; }
+# req LINE...: a request on stdin, the reply in $OUT.
+req() { printf '%s\n' "$@" | "$NODECTL" "${C[@]}" --stdin; }
+
+OK=$(probe p-ok ok)
+
+# --- check, start, status, stop ------------------------------------------------------------
+check_rc "check accepts a good probe file" 0 nc check r1 "$OK" root
+contains "check reports the secret fingerprint" "$OUT" "fingerprint "
+check "check leaves nothing behind" test -z "$(leftovers "$N")"
+
+check_rc "start" 0 nc start r1 "$OK" root
+contains "start says started" "$OUT" "started (pid"
+ENV=$N/run/datacrumbs-r1.env
+check "env file exists" test -f "$ENV"
+check "env file is root:root 0600" test "$(stat -c '%U:%G %a' "$ENV")" = "root:root 600"
+want_env="DATACRUMBS_PROBE_FILE=\"$N/run/datacrumbs-r1.probes\"
+DATACRUMBS_USER=\"root\"
+DATACRUMBS_RUN_ID=\"r1\"
+DATACRUMBS_SERVICE_RUN_ID=\"r1\"
+DATACRUMBS_LOG_DIR=\"$N/log\""
+check "env file holds exactly the five keys" test "$(grep -v '^#' "$ENV")" = "$want_env"
+check "the probe snapshot is root's, 0600, and the file's bytes" \
+    test "$(stat -c '%U %a' "$N/run/datacrumbs-r1.probes")" = "root 600" -a \
+    "$(cat "$N/run/datacrumbs-r1.probes")" = ok
+PID=$(cat "$N/run/datacrumbs-r1.pid")
+check "the pid file names the running stub" alive "$PID"
+check "the stub got the snapshot, the run id and the user" \
+    test "$(tr '\0' ' ' <"/proc/$PID/cmdline")" = \
+    "$STUB --config $N/datacrumbs.conf $N/run/datacrumbs-r1.probes r1 root "
+check "the runtime is in a session of its own, not its leader (double fork)" \
+    test "$(awk '{print $6}' "/proc/$PID/stat")" != "$(awk '{print $6}' /proc/$$/stat)" -a \
+    "$(awk '{print $6}' "/proc/$PID/stat")" != "$PID"
+check_rc "status of the run" 0 nc status r1
+contains "status says running" "$OUT" "running"
+check_rc "status of every run" 0 nc status
+contains "the table lists the run" "$OUT" "r1"
+check_rc "start again is a no-op" 0 nc start r1 "$OK" root
+contains "... that says so" "$OUT" "already running"
+check "... with the same runtime" test "$(cat "$N/run/datacrumbs-r1.pid")" = "$PID"
+check_rc "the same run id for another user is refused" 1 nc start r1 "$OK" nobody
+contains "... as in use by another user" "$ERR" "in use by another user"
+
+check_rc "stop" 0 nc stop r1
+contains "stop says stopped" "$OUT" "stopped (pid $PID)"
+check "the runtime is gone" bash -c "! kill -0 $PID 2>/dev/null || grep -q ' Z ' /proc/$PID/stat"
+check "stop leaves no env file, snapshot, pid, lock or ready file" test -z "$(leftovers "$N")"
+check_rc "stop again is a no-op" 0 nc stop r1
+contains "... that says not running" "$OUT" "not running"
+check_rc "stop of a run never started is fine too" 0 nc stop never-started
+
+# --- the runtime misbehaves -------------------------------------------------------------------
+BAD=$(probe p-check check-fail)
+check_rc "check: the runtime refuses the file" 1 nc check r2 "$BAD" root
+contains "... and the reason reaches the caller" "$ERR" "checksum mismatch"
+check_rc "start: refused before anything starts" 1 nc start r2 "$BAD" root
+check "... leaving nothing" test -z "$(leftovers "$N")"
+
+EARLY=$(probe p-early exit-early)
+check_rc "start: the runtime exits before it is ready" 1 nc start r3 "$EARLY" root
+contains "... with the last line of its log" "$ERR" "exiting early as told"
+check "... leaving nothing" test -z "$(leftovers "$N")"
+
+NEVER=$(probe p-never never-ready)
+t0=$(date +%s)
+check_rc "start: the runtime never becomes ready" 1 nc start r4 "$NEVER" root
+t1=$(date +%s)
+contains "... reported as a ready timeout" "$ERR" "not ready within ready_timeout (3 s)"
+check "... after about ready_timeout" test $((t1 - t0)) -ge 3 -a $((t1 - t0)) -le 8
+check "... leaving nothing" test -z "$(leftovers "$N")"
+check "... and no stub running for r4" bash -c "! pgrep -f -- '$N/run/datacrumbs-r4[.]probes' >/dev/null"
+
+DEAF=$(probe p-deaf ignore-term)
+check_rc "start a runtime that ignores SIGTERM" 0 nc start r5 "$DEAF" root
+PID=$(cat "$N/run/datacrumbs-r5.pid")
+check_rc "stop it: killed after stop_timeout, reported as a failure" 1 nc stop r5
+contains "... saying so" "$ERR" "was killed"
+check "... and it is gone" bash -c "! kill -0 $PID 2>/dev/null || grep -q ' Z ' /proc/$PID/stat"
+check "... with its files" test -z "$(leftovers "$N")"
+
+# --- pid files that name another process ------------------------------------------------------
+sleep 60 &
+VICTIM=$!
+T_PIDS="$T_PIDS $VICTIM"
+printf '%s\n' "$VICTIM" >"$N/run/datacrumbs-r6.pid"
+check_rc "status: a pid file naming another process means stopped" 0 nc status r6
+contains "... stopped" "$OUT" "stopped"
+check_rc "stop with that pid file succeeds" 0 nc stop r6
+check "... and does not touch the other process" alive "$VICTIM"
+check "... and removes the stale pid file" test ! -e "$N/run/datacrumbs-r6.pid"
+printf '1\n' >"$N/run/datacrumbs-r7.pid"
+check_rc "a pid file saying 1 is refused, not signalled" 1 nc stop r7
+contains "... as malformed" "$ERR" "malformed"
+rm -f "$N/run/datacrumbs-r7.pid"
+check_rc "once an admin removed it, stop tidies up" 0 nc stop r7
+kill "$VICTIM" 2>/dev/null
+
+# --- symlinks planted in the run and log dirs -------------------------------------------------
+echo precious >"$T/victim"
+ln -s "$T/victim" "$N/run/datacrumbs-r8.lock"
+check_rc "a symlinked lock file stops the start" 1 nc start r8 "$OK" root
+check "... without touching its target" test "$(cat "$T/victim")" = precious
+rm -f "$N/run/datacrumbs-r8.lock"
+ln -s "$T/victim" "$N/log/datacrumbs-r9.log"
+check_rc "a symlinked log file stops the start" 1 nc start r9 "$OK" root
+check "... without touching its target" test "$(cat "$T/victim")" = precious
+check "... leaving nothing in run_dir" test -z "$(leftovers "$N")"
+rm -f "$N/log/datacrumbs-r9.log"
+ln -s "$T/victim" "$N/run/datacrumbs-r10.env"
+check_rc "an env file planted as a symlink is replaced, not followed" 0 nc start r10 "$OK" root
+check "... its target unchanged" test "$(cat "$T/victim")" = precious
+check "... the env file now a regular file" test -f "$N/run/datacrumbs-r10.env" -a ! -L "$N/run/datacrumbs-r10.env"
+check_rc "stop r10" 0 nc stop r10
+
+# --- requests on standard input ---------------------------------------------------------------
+check_rc "a good request on stdin" 0 req datacrumbs-nodectl/1 verb=check run_id=s1 user=root "probe_file=$OK"
+contains "... answers result=ok" "$OUT" "result=ok"
+contains "... with the fingerprint" "$OUT" "fingerprint="
+check_rc "status of every run on stdin" 0 req datacrumbs-nodectl/1 verb=status
+contains "... answers" "$OUT" "result=ok"
+# refuse NAME LINE...: the request is refused as invalid (exit 2, result=invalid).
+refuse() {
+    local name=$1
+    shift
+    check_rc "stdin: refused: $name" 2 req "$@"
+    contains "... as invalid ($name)" "$OUT" "result=invalid"
+}
+M=datacrumbs-nodectl/1
+refuse "run id with a path" $M verb=start run_id=../../etc/passwd user=root "probe_file=$OK"
+refuse "run id like an option" $M verb=start run_id=-rf user=root "probe_file=$OK"
+refuse "run id with a space" $M verb=start "run_id=a b" user=root "probe_file=$OK"
+refuse "run id with shell syntax" $M verb=start 'run_id=$(id)' user=root "probe_file=$OK"
+refuse "empty run id" $M verb=start run_id= user=root "probe_file=$OK"
+refuse "run id of 65 characters" $M verb=stop "run_id=$(printf 'a%.0s' {1..65})"
+refuse "user with shell syntax" $M verb=start run_id=h1 'user=root;id' "probe_file=$OK"
+refuse "user like an option" $M verb=start run_id=h1 user=-root "probe_file=$OK"
+refuse "no user" $M verb=start run_id=h1 "probe_file=$OK"
+refuse "relative probe file" $M verb=start run_id=h1 user=root probe_file=relative/p
+refuse "no probe file" $M verb=start run_id=h1 user=root
+refuse "unknown key" $M verb=start run_id=h1 user=root "probe_file=$OK" colour=blue
+refuse "repeated key" $M verb=start run_id=h1 run_id=h2 user=root "probe_file=$OK"
+refuse "unknown verb" $M verb=restart run_id=h1
+refuse "a line without =" $M verb=status junk
+refuse "stop with a user" $M verb=stop run_id=h1 user=root
+refuse "non-UTF-8 probe path" $M verb=start run_id=h1 user=root "probe_file=/tmp/$(printf '\377')"
+check_rc "stdin: no magic line" 2 req verb=status
+check_rc "stdin: another protocol version" 2 req datacrumbs-nodectl/2 verb=status
+check_rc "stdin: a truncated request (no final newline)" 2 \
+    bash -c 'printf "datacrumbs-nodectl/1\nverb=status" | "$@"' _ "$NODECTL" "${C[@]}" --stdin
+check_rc "stdin: a CR in the request" 2 \
+    bash -c 'printf "datacrumbs-nodectl/1\r\nverb=status\n" | "$@"' _ "$NODECTL" "${C[@]}" --stdin
+check_rc "stdin: a NUL in the request" 2 \
+    bash -c 'printf "datacrumbs-nodectl/1\nverb=status\nrun_id=a\0b\n" | "$@"' _ "$NODECTL" "${C[@]}" --stdin
+check_rc "stdin: a request over 8 KiB" 2 \
+    bash -c '{ printf "datacrumbs-nodectl/1\nverb=status\n"; head -c 9000 /dev/zero | tr "\0" x; echo; } | "$@"' _ "$NODECTL" "${C[@]}" --stdin
+check "nothing was created by the refused requests" test -z "$(leftovers "$N")"
+check_rc "stdin and a command together is a usage error" 2 nc --stdin status
+
+# --- callers through sudo: SUDO_UID ---------------------------------------------------------
+NOBODY_OK=$(probe p-nobody ok nobody)
+check_rc "a user may not start a run for root" 3 env SUDO_UID=65534 "$NODECTL" "${C[@]}" start u1 "$OK" root
+contains "... denied" "$ERR" "may only start runs for itself"
+check_rc "a user may not read root's file through node control" 1 \
+    env SUDO_UID=65534 "$NODECTL" "${C[@]}" start u1 "$OK" nobody
+contains "... the file is read as the user" "$ERR" "Permission denied"
+check "... and nothing is left" test -z "$(leftovers "$N")"
+check_rc "a user starts its own run with its own file" 0 \
+    env SUDO_UID=65534 "$NODECTL" "${C[@]}" start u1 "$NOBODY_OK" nobody
+check "the snapshot stays root's (the user reads it through an ACL)" \
+    test "$(stat -c '%U:%G' "$N/run/datacrumbs-u1.probes")" = "root:root"
+check "the user cannot write the snapshot" \
+    setpriv --reuid 65534 --regid 65534 --clear-groups bash -c "! : >>'$N/run/datacrumbs-u1.probes'" 2>/dev/null
+check "the user can read the snapshot (as the runtime will, with its credentials)" \
+    bash -c 'setpriv --reuid 65534 --regid 65534 --clear-groups cat "$1" >/dev/null' _ "$N/run/datacrumbs-u1.probes"
+check_rc "root's run may not be stopped by that user" 0 nc start u2 "$OK" root
+check_rc "... stop denied" 3 env SUDO_UID=65534 "$NODECTL" "${C[@]}" stop u2
+check "... and it still runs" alive "$(cat "$N/run/datacrumbs-u2.pid")"
+check_rc "the user stops its own run" 0 env SUDO_UID=65534 "$NODECTL" "${C[@]}" stop u1
+check_rc "root stops any run" 0 nc stop u2
+check_rc "a SUDO_UID that is not a number is refused" 3 env SUDO_UID=0x0 "$NODECTL" "${C[@]}" status
+check "all runs are gone" test -z "$(leftovers "$N")"
+
+# --- command line ------------------------------------------------------------------------------
+check_rc "--help" 0 "$NODECTL" --help
+contains "--help ends with examples" "$OUT" "EXAMPLES"
+check_rc "no command" 2 "$NODECTL"
+check_rc "unknown command" 2 nc restart r1
+check_rc "start without a user" 2 nc start r1 "$OK"
+check_rc "an invalid run id on the command line" 2 nc start 'x;y' "$OK" root
+check_rc "a service manager that does not exist" 1 \
+    bash -c 'sed "s/^service_manager = direct/service_manager = upstart/" "$1" >"$2" && "$3" --config "$2" status' \
+    _ "$N/datacrumbs.conf" "$T/bad.conf" "$NODECTL"
+
+finish

@@ -1,0 +1,135 @@
+#!/bin/bash
+# slurm_traced.sh - DataCrumbs under a real one-node Slurm with the real runtime (root, BPF):
+# datacrumbs_sbatch and datacrumbs_salloc put the request in the job comment, the prolog starts
+# the runtime, the job's datacrumbs_wrap'ed program is traced, the epilog stops the runtime and
+# the trace is the user's; the same through the SPANK plugin's --datacrumbs-probe-file; a job
+# without DataCrumbs is left alone.
+#   slurm_traced.sh BUILD_DIR SOURCE_DIR   (root; slurm-wlm, munge; the runtime built)
+set -u
+. "$2/tests/integration/lib.sh"
+. "$2/tests/integration/slurm/common.sh" "$1" "$2"
+. "$2/tests/system/slurm_lib.sh"
+need "$HOOK" "$DC_SBATCH" "$DC_SALLOC" "$DC_WRAP" "$SPANK_SO"
+need_root
+slurm_available
+slurm_user_ok
+
+D=$T_TMP
+chmod 0755 "$D"
+trap 'slurm_stop; slurm_keep; rm -rf -- "$T_TMP"' EXIT
+why=$(runtime_works "$D") || skip_all "$why"
+node_create "$D" "$REAL_DAEMON"
+CONF=$D/dc.conf
+RUN=$D/dc/run
+TRACES=$D/dc/traces
+HOST=$(hostname -s)
+PUB=$D/pub
+mkdir -p "$PUB" && chmod 0755 "$PUB"
+real_probe "$SECRET" "$PUB/p.json.gz" || { not_ok "probe file made"; finish; exit 1; }
+
+munge_start "$D" || { not_ok "munged starts"; finish; exit 1; }
+slurm_conf "$D" "NodeName=$HOST NodeAddr=127.0.0.1 CPUs=2 State=UNKNOWN"
+slurm_hook_script "$D" "$CONF"
+# Both ways at once, as datacrumbs-slurm(8) allows: Prolog/Epilog for the comment, the plugin
+# for its option only.
+echo "optional $SPANK_SO hook=$HOOK config=$CONF comment=no" >"$D/plugstack.conf"
+slurmctld_start "$D"
+slurmd_start "$D"
+slurm_wait_idle 1 || { not_ok "one-node cluster is up"; finish; exit 1; }
+ok "one-node cluster is up"
+
+cat >"$D/jobs/job.sh" <<JOB
+#!/bin/sh
+[ -e "$RUN/datacrumbs-\$SLURM_JOB_ID.ready" ] && echo "runtime ready" || echo "runtime not ready"
+"$DC_WRAP" --config "$CONF" -- dd if=/dev/zero of=/dev/null bs=4096 count=20 status=none
+echo "job done"
+JOB
+chmod 0755 "$D/jobs/job.sh"
+cd "$D/jobs" || exit 1
+# The hook's messages: from Prolog/Epilog in hook.log, from the plugin in slurmd's log (with
+# both configured, either may be the one that stops the runtime).
+hook_log() { cat "$D/hook.log" "$D/slurmd-$HOST.log" | grep datacrumbs | grep -E "job ${1}[ :]"; }
+trace_of() { echo "$TRACES/trace-$TEST_USER-$1-$HOST.pfw.gz"; }
+# traced NAME JOB: the job's runtime ran during the job, its trace is the user's and holds
+# dd's reads, and nothing of the run is left on the node.
+traced() {
+    local t
+    t=$(trace_of "$2")
+    check "$1: the runtime was ready when the job ran" grep -q "runtime ready" "$D/jobs/out-$2.txt"
+    check "$1: the trace exists" test -s "$t"
+    check "$1: the trace is the user's" test "$(stat -c %U "$t" 2>/dev/null)" = "$TEST_USER"
+    check "$1: the wrapped program's reads are in the trace" \
+        test "$(zcat "$t" 2>/dev/null | grep -c '"name":"read".*"count":4096')" -ge 20
+    check "$1: the runtime is gone" test ! -e "$RUN/datacrumbs-$2.pid"
+    check "$1: the run's files are gone" test ! -e "$RUN/datacrumbs-$2.env"
+}
+
+# --- datacrumbs_sbatch ---
+check_rc "datacrumbs_sbatch --parsable" 0 as_user "$DC_SBATCH" --parsable --datacrumbs-enable \
+    --datacrumbs-probe-file "$PUB/p.json.gz" -o "$D/jobs/out-%j.txt" "$D/jobs/job.sh"
+id=$OUT
+check "stdout is the job id alone" test -n "$id" -a -z "${id//[0-9]/}"
+contains "scontrol show job has the request" "$(scontrol show job "$id")" \
+    "Comment={\"datacrumbs\":{\"enable\":\"yes\",\"probe_file\":\"$PUB/p.json.gz\"}}"
+check "sbatch job completed" test "$(job_wait "$id" 60)" = COMPLETED
+contains "the prolog started the runtime" "$(hook_log "$id")" "job $id (user $TEST_USER): tracing with $PUB/p.json.gz"
+contains "the epilog stopped it" "$(hook_log "$id")" "job $id: tracing stopped"
+traced "sbatch" "$id"
+
+# --- datacrumbs_salloc (the prolog runs at allocation: PrologFlags=Alloc) ---
+check_rc "datacrumbs_salloc with srun" 0 as_user "$DC_SALLOC" --datacrumbs-enable \
+    --datacrumbs-probe-file "$PUB/p.json.gz" -N 1 srun -o "$D/jobs/out-%j.txt" "$D/jobs/job.sh"
+id=$(printf '%s\n' "$ERR" | sed -n 's/.*Granted job allocation \([0-9]*\).*/\1/p' | head -1)
+check "salloc granted a job" test -n "$id"
+check "salloc job completed" test "$(job_wait "$id" 60)" = COMPLETED
+contains "salloc: the prolog started the runtime" "$(hook_log "$id")" "tracing with"
+traced "salloc" "$id"
+
+# --- the SPANK plugin's option ---
+check_rc "sbatch --datacrumbs-probe-file (SPANK)" 0 as_user sbatch --parsable \
+    --datacrumbs-probe-file="$PUB/p.json.gz" -o "$D/jobs/out-%j.txt" "$D/jobs/job.sh"
+id=$OUT
+check "SPANK job completed" test "$(job_wait "$id" 60)" = COMPLETED
+contains "SPANK: the plugin's hook started the runtime" "$(grep -E "job ${id}[ :]" "$D/slurmd-$HOST.log")" \
+    "datacrumbs: datacrumbs_slurm_hook: job $id (user $TEST_USER): tracing with $PUB/p.json.gz"
+check "SPANK: the comment stayed the user's" test -z "$(job_field "$id" Comment | grep datacrumbs)"
+traced "SPANK sbatch" "$id"
+check_rc "srun --datacrumbs-probe-file (SPANK, srun makes the job)" 0 as_user srun \
+    --datacrumbs-probe-file="$PUB/p.json.gz" -N 1 -o "$D/jobs/out-%j.txt" "$D/jobs/job.sh"
+id=$(scontrol -o show jobs 2>/dev/null | sed -n 's/^JobId=\([0-9]*\) .*/\1/p' | sort -n | tail -1)
+check "srun job completed" test "$(job_wait "$id" 60)" = COMPLETED
+traced "SPANK srun" "$id"
+cd "$PUB" || exit 1
+check_rc "SPANK: a relative path is refused at submission" 255 as_user sbatch \
+    --datacrumbs-probe-file=p.json.gz "$D/jobs/job.sh"
+contains "SPANK: says which path to use" "$ERR" "use $PUB/p.json.gz"
+cd "$D/jobs" || exit 1
+check_rc "SPANK: a missing file is refused at submission" 255 as_user sbatch \
+    --datacrumbs-probe-file="$PUB/nope.json.gz" "$D/jobs/job.sh"
+contains "SPANK: says why" "$ERR" "No such file"
+
+# --- a job without DataCrumbs ---
+check_rc "plain sbatch" 0 as_user sbatch --parsable -o "$D/jobs/out-%j.txt" "$D/jobs/job.sh"
+id=$OUT
+check "plain job completed" test "$(job_wait "$id" 60)" = COMPLETED
+check "plain job: not traced" test ! -e "$(trace_of "$id")"
+check "plain job: the hook said nothing" test -z "$(hook_log "$id")"
+check "plain job: its program ran" grep -q "job done" "$D/jobs/out-$id.txt"
+
+# --- the plugin alone (no Prolog/Epilog in slurm.conf) honours the comment too ---
+sed -i '/^Prolog=/d; /^Epilog=/d' "$D/slurm.conf"
+echo "optional $SPANK_SO hook=$HOOK config=$CONF" >"$D/plugstack.conf"
+scontrol reconfigure
+check "reconfigured without Prolog/Epilog" slurm_wait_idle 1
+: >"$D/hook.log"
+check_rc "datacrumbs_sbatch, plugin only" 0 as_user "$DC_SBATCH" --parsable --datacrumbs-enable \
+    --datacrumbs-probe-file "$PUB/p.json.gz" -o "$D/jobs/out-%j.txt" "$D/jobs/job.sh"
+id=$OUT
+check "plugin-only job completed" test "$(job_wait "$id" 60)" = COMPLETED
+check "plugin only: the Prolog hook did not run" test ! -s "$D/hook.log"
+contains "plugin only: the plugin read the comment" "$(hook_log "$id")" "job $id (user $TEST_USER): tracing with"
+traced "plugin only" "$id"
+
+check "the node is not drained" test "$(sinfo -h -N -o '%T' | sort -u)" = idle
+check "no runtime is left" test -z "$(ls "$RUN"/*.pid 2>/dev/null)"
+finish
