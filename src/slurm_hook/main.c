@@ -1,0 +1,216 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * datacrumbs_slurm_hook - the Slurm Prolog and Epilog of DataCrumbs (hook.h does the work).
+ *
+ * slurmd runs it as root, with no arguments (the phase comes from SLURM_SCRIPT_CONTEXT) and no
+ * PATH; the SPANK plugin runs it with the phase and the job's --datacrumbs-probe-file. It logs
+ * to syslog and stderr and exits 0 whatever happens to tracing: a non-zero Prolog would fail
+ * the job and drain the node. Only a malformed command line (an admin's typo) exits 2.
+ */
+#include <getopt.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "caller.h"
+#include "dc_config.h"
+#include "hook.h"
+#include "log.h"
+
+enum { EXIT_USAGE = 2 };
+
+#define SAFE_PATH "/usr/sbin:/usr/bin:/sbin:/bin"
+
+struct conf {
+    const char *config_path; /* --config FILE, NULL for the system file */
+    const char *probe_file;  /* --probe-file PATH (the SPANK option), NULL if none */
+    bool check_only;         /* --check: node control's check instead of start */
+    enum dc_hook_phase phase;
+};
+
+/* What slurmd told us, copied before the environment is cleared. */
+struct job_vars {
+    char *job_id, *uid, *comment, *context;
+};
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "Usage: datacrumbs_slurm_hook [--config FILE] [--check] [--probe-file PATH]\n"
+            "                             [prolog | epilog]\n"
+            "       datacrumbs_slurm_hook --help | --version\n"
+            "\n"
+            "The Slurm Prolog and Epilog of DataCrumbs, run by slurmd as root on every node\n"
+            "of a job (or by the SPANK plugin datacrumbs.so). The prolog reads the job's\n"
+            "request, {\"datacrumbs\":{\"enable\":\"yes\",\"probe_file\":PATH}} in\n"
+            "SLURM_JOB_COMMENT, and starts the runtime for the job's user (SLURM_JOB_UID)\n"
+            "through node control; the epilog stops it, whatever the comment says by then.\n"
+            "Without a phase argument the phase is SLURM_SCRIPT_CONTEXT's.\n"
+            "\n"
+            "Options:\n"
+            "  --config FILE     read FILE instead of the system configuration\n"
+            "  --probe-file PATH the job's --datacrumbs-probe-file (from the SPANK plugin);\n"
+            "                    the comment is not read\n"
+            "  --check           prolog: check the request and the probe file, start nothing\n"
+            "  --help, --version\n"
+            "\n"
+            "Messages go to syslog (facility daemon) and standard error. Exit status: 0,\n"
+            "also when the job is not traced (tracing never fails a job or drains a node);\n"
+            "2 for a malformed command line.\n"
+            "\n"
+            "EXAMPLES\n"
+            "  # slurm.conf\n"
+            "  Prolog=%s/datacrumbs_slurm_hook\n"
+            "  Epilog=%s/datacrumbs_slurm_hook\n"
+            "  # what the prolog does, by hand\n"
+            "  SLURM_JOB_ID=42 SLURM_JOB_UID=1000 \\\n"
+            "  "
+            "SLURM_JOB_COMMENT='{\"datacrumbs\":{\"enable\":\"yes\",\"probe_file\":\"/home/a/"
+            "p.json.gz\"}}' \\\n"
+            "      datacrumbs_slurm_hook --check prolog\n",
+            DC_LIBEXECDIR, DC_LIBEXECDIR);
+}
+
+static int parse_cmdline(struct conf *conf, int argc, char **argv)
+{
+    enum { OPT_CONFIG = 256, OPT_PROBE, OPT_CHECK, OPT_HELP, OPT_VERSION };
+    static const struct option opts[] = {
+        {"config", required_argument, NULL, OPT_CONFIG},
+        {"probe-file", required_argument, NULL, OPT_PROBE},
+        {"check", no_argument, NULL, OPT_CHECK},
+        {"help", no_argument, NULL, OPT_HELP},
+        {"version", no_argument, NULL, OPT_VERSION},
+        {NULL, 0, NULL, 0},
+    };
+    int c;
+
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+        switch (c) {
+        case OPT_CONFIG: conf->config_path = optarg; break;
+        case OPT_PROBE: conf->probe_file = optarg; break;
+        case OPT_CHECK: conf->check_only = true; break;
+        case OPT_HELP: usage(stdout); exit(EXIT_SUCCESS);
+        case OPT_VERSION: dc_print_version(); exit(EXIT_SUCCESS);
+        default: dc_err("unknown option or missing value: %s", argv[optind - 1]); return -1;
+        }
+    }
+    if (argc - optind > 1) {
+        dc_err("at most one argument, prolog or epilog");
+        return -1;
+    }
+    if (optind < argc) {
+        conf->phase = dc_hook_phase_from_word(argv[optind]);
+        if (conf->phase == DC_HOOK_NO_PHASE) {
+            dc_err("unknown phase '%s' (prolog or epilog)", argv[optind]);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static char *copy_var(const char *name)
+{
+    const char *v = getenv(name);
+
+    return v ? strdup(v) : NULL;
+}
+
+/*
+ * Keep what slurmd set, then leave nothing else of the environment: PATH is not set by slurmd
+ * and nothing below should depend on what the environment says.
+ */
+static void take_environment(struct job_vars *v)
+{
+    v->job_id = copy_var("SLURM_JOB_ID");
+    v->uid = copy_var("SLURM_JOB_UID");
+    v->comment = copy_var("SLURM_JOB_COMMENT");
+    v->context = copy_var("SLURM_SCRIPT_CONTEXT");
+    clearenv();
+    setenv("PATH", SAFE_PATH, 1);
+}
+
+static void free_vars(struct job_vars *v)
+{
+    free(v->job_id);
+    free(v->uid);
+    free(v->comment);
+    free(v->context);
+}
+
+static void log_result(const struct dc_hook_result *r)
+{
+    switch (r->outcome) {
+    case DC_HOOK_DONE: dc_info("%s", r->message); break;
+    case DC_HOOK_NOTHING: dc_debug("%s", r->message); break;
+    case DC_HOOK_REFUSED: dc_warn("%s", r->message); break;
+    default: dc_err("%s", r->message); break;
+    }
+}
+
+/* Everything after the command line; never fails the job. */
+static void run(const struct conf *conf, enum dc_hook_phase phase, const struct job_vars *v)
+{
+    struct dc_hook_result r;
+    struct dc_caller caller;
+    struct dc_nodectl n;
+    struct dc_jobenv e;
+    char err[1024];
+
+    /* Root only (the caller of node control is root itself, never a SUDO_UID). */
+    if (dc_caller_identify(&caller, getuid(), geteuid(), NULL, err, sizeof(err)) < 0) {
+        dc_err("%s; nothing done", err);
+        return;
+    }
+    if (dc_jobenv_parse(&e, v->job_id, v->uid, v->comment, phase == DC_HOOK_PROLOG, err,
+                        sizeof(err)) < 0) {
+        dc_err("%s: %s; nothing done", phase == DC_HOOK_PROLOG ? "prolog" : "epilog", err);
+        return;
+    }
+    if (dc_nodectl_init(&n, conf->config_path, &caller, err, sizeof(err)) < 0) {
+        dc_err("job %s: nothing done: %s", e.job_id, err);
+        return;
+    }
+    if (phase == DC_HOOK_PROLOG)
+        dc_hook_prolog(&n, &e, conf->probe_file, conf->check_only, &r);
+    else
+        dc_hook_epilog(&n, &e, &r);
+    log_result(&r);
+}
+
+int main(int argc, char **argv)
+{
+    struct conf conf = {0};
+    struct job_vars vars = {0};
+    enum dc_hook_phase phase;
+    char err[256];
+
+    dc_log_init(argv[0], DC_LOG_NORMAL);
+    if (parse_cmdline(&conf, argc, argv) < 0) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    take_environment(&vars);
+    umask(022);
+    signal(SIGPIPE, SIG_IGN);
+    signal(SIGHUP, SIG_IGN);
+    dc_log_use_syslog(LOG_DAEMON);
+    phase = conf.phase;
+    if (phase == DC_HOOK_NO_PHASE)
+        phase = dc_hook_phase_from_name(argv[0]);
+    if (phase == DC_HOOK_NO_PHASE)
+        phase = dc_hook_phase_from_context(vars.context, err, sizeof(err));
+    if (phase == DC_HOOK_NO_PHASE)
+        dc_err("cannot tell prolog from epilog (%s); nothing done", err);
+    else if (conf.probe_file && phase != DC_HOOK_PROLOG)
+        dc_err("--probe-file is for the prolog; nothing done");
+    else
+        run(&conf, phase, &vars);
+    free_vars(&vars);
+    return EXIT_SUCCESS;
+}
