@@ -111,7 +111,7 @@ size_t dc_cluster_call(struct dc_cluster_opts *o, char *const hosts[], size_t n,
         res[i].elapsed_ms = jobs[i].elapsed_ms;
         if (jobs[i].spawn_failed) {
             res[i].outcome = DC_NODE_FAILED;
-            snprintf(res[i].detail, sizeof(res[i].detail), "cannot run %s: %s", o->ssh.program,
+            snprintf(res[i].detail, sizeof(res[i].detail), "cannot run %.256s: %s", o->ssh.program,
                      strerror(jobs[i].spawn_errno));
         } else {
             dc_cluster_interpret(&res[i], jobs[i].status, jobs[i].timed_out, o->timeout_s,
