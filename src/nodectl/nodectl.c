@@ -16,6 +16,7 @@
 #include "log.h"
 #include "probefile.h"
 #include "runfiles.h"
+#include "readas.h"
 #include "snapshot.h"
 #include "runhelper.h"
 
@@ -192,8 +193,8 @@ static int take_snapshot(struct job *j, const char *dest)
     size_t len;
     int rc;
 
-    if (dc_snapshot_read_as_user(j->req->probe_file, j->req->user, j->uid, j->gid, DC_SNAPSHOT_MAX,
-                                 DC_SNAPSHOT_READ_MS, &buf, &len, err, sizeof(err)) < 0) {
+    if (dc_read_as_user(j->req->probe_file, j->req->user, j->uid, j->gid, DC_SNAPSHOT_MAX,
+                        DC_SNAPSHOT_READ_MS, &buf, &len, err, sizeof(err)) < 0) {
         reply(j->rep, DC_RESULT_FAILED, "probe file %s", err);
         return -1;
     }

@@ -1,12 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * snapshot.h - copy the user's probe file into a root-owned file, reading it AS THE USER.
- *
- * A child process drops to the user (initgroups, setgid, setuid; checked), opens the path
- * without blocking on FIFOs, requires a regular file of at most DC_SNAPSHOT_MAX bytes, and
- * streams it back through a pipe. So the path is resolved with the user's rights only (no
- * "readable by user" check followed by a root open: nothing to race), and the runtime, the
- * unit and the stop path only ever see the snapshot, which the user cannot change or delete.
+ * snapshot.h - copy the user's probe file into a root-owned file, read AS THE USER with
+ * dc_read_as_user (common/readas.h, at most DC_SNAPSHOT_MAX bytes). So the path is resolved with
+ * the user's rights only (no "readable by user" check followed by a root open: nothing to race),
+ * and the runtime, the unit and the stop path only ever see the snapshot, which the user cannot
+ * change or delete.
  */
 #ifndef DC_NODECTL_SNAPSHOT_H
 #define DC_NODECTL_SNAPSHOT_H
@@ -16,13 +14,6 @@
 
 #define DC_SNAPSHOT_MAX     (16u << 20) /* the probe file library's decompressed cap */
 #define DC_SNAPSHOT_READ_MS 30000       /* a hung file system must not hang node control */
-
-/*
- * Read path with the credentials of user (uid, gid from the user database) into *buf
- * (malloc'ed; *len bytes). Returns 0, or -1 with the reason in err (it names the path).
- */
-int dc_snapshot_read_as_user(const char *path, const char *user, uid_t uid, gid_t gid, size_t max,
-                             int timeout_ms, char **buf, size_t *len, char *err, size_t errlen);
 
 /*
  * Store buf at dest, atomically, root:root mode 0600 -- plus, when reader is not root, one

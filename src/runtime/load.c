@@ -13,6 +13,8 @@
 
 /* A gzip of at most DC_PF_MAX_DECOMPRESSED bytes is never larger than this. */
 #define MAX_FILE ((size_t)DC_PF_MAX_DECOMPRESSED + (DC_PF_MAX_DECOMPRESSED >> 8) + 65536)
+/* A hung file system under the user's path must not hang the daemon's start. */
+#define READ_TIMEOUT_MS 30000
 
 static int lookup_user(const char *name, struct rt_target *t, char *err, size_t errlen)
 {
@@ -45,7 +47,8 @@ enum rt_load_result rt_load_probe_file(const struct dc_sysconf *sys, const char 
                                        const char *user, struct dc_probefile *pf,
                                        struct rt_target *t, char *err, size_t errlen)
 {
-    unsigned char key[DC_PF_HEX_LEN], *bytes = NULL;
+    unsigned char key[DC_PF_HEX_LEN];
+    char *bytes = NULL;
     enum dc_pf_status st;
     enum rt_load_result rc;
     char why[512], *detail = NULL;
@@ -57,8 +60,8 @@ enum rt_load_result rt_load_probe_file(const struct dc_sysconf *sys, const char 
     if (user) {
         if (lookup_user(user, t, err, errlen) < 0)
             return RT_LOAD_CONFIG;
-        if (rt_read_as_user(path, t->user, t->uid, t->gid, MAX_FILE, &bytes, &len, why,
-                            sizeof(why)) < 0)
+        if (dc_read_as_user(path, t->user, t->uid, t->gid, MAX_FILE, READ_TIMEOUT_MS, &bytes, &len,
+                            why, sizeof(why)) < 0)
             return refuse(err, errlen, path, "cannot read it", why);
         st = dc_pf_parse(bytes, len, pf, &detail);
         free(bytes);

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "../common/testutil.h"
+#include "readas.h"
 #include "snapshot.h"
 
 #define NOBODY 65534
@@ -89,9 +90,8 @@ static void test_read_as_user(void **state)
     path_in(p, "mine");
     tu_write(p, "probe bytes", 0600);
     assert_int_equal(chown(p, NOBODY, NOBODY), 0);
-    assert_int_equal(dc_snapshot_read_as_user(p, "nobody", NOBODY, NOBODY, 1024, 5000, &buf, &len,
-                                              err, sizeof(err)),
-                     0);
+    assert_int_equal(
+        dc_read_as_user(p, "nobody", NOBODY, NOBODY, 1024, 5000, &buf, &len, err, sizeof(err)), 0);
     assert_int_equal(len, 11);
     assert_memory_equal(buf, "probe bytes", 11);
     free(buf);
@@ -99,9 +99,8 @@ static void test_read_as_user(void **state)
     /* root's file, not readable by the user: refused, although we are root. */
     path_in(p, "roots");
     tu_write(p, "secret", 0600);
-    assert_int_equal(dc_snapshot_read_as_user(p, "nobody", NOBODY, NOBODY, 1024, 5000, &buf, &len,
-                                              err, sizeof(err)),
-                     -1);
+    assert_int_equal(
+        dc_read_as_user(p, "nobody", NOBODY, NOBODY, 1024, 5000, &buf, &len, err, sizeof(err)), -1);
     assert_non_null(strstr(err, "Permission denied"));
     assert_null(buf);
 }
@@ -117,34 +116,30 @@ static void test_read_refuses(void **state)
     /* A FIFO would block a reader forever: not a regular file. */
     path_in(p, "fifo");
     assert_int_equal(mkfifo(p, 0666), 0);
-    assert_int_equal(dc_snapshot_read_as_user(p, "nobody", NOBODY, NOBODY, 1024, 5000, &buf, &len,
-                                              err, sizeof(err)),
-                     -1);
+    assert_int_equal(
+        dc_read_as_user(p, "nobody", NOBODY, NOBODY, 1024, 5000, &buf, &len, err, sizeof(err)), -1);
     assert_non_null(strstr(err, "not a regular file"));
     /* A directory, an empty file, a file over the limit, a missing file. */
-    assert_int_equal(dc_snapshot_read_as_user(dir, "nobody", NOBODY, NOBODY, 1024, 5000, &buf, &len,
-                                              err, sizeof(err)),
-                     -1);
+    assert_int_equal(
+        dc_read_as_user(dir, "nobody", NOBODY, NOBODY, 1024, 5000, &buf, &len, err, sizeof(err)),
+        -1);
     path_in(p, "empty");
     tu_write(p, "", 0644);
-    assert_int_equal(dc_snapshot_read_as_user(p, "nobody", NOBODY, NOBODY, 1024, 5000, &buf, &len,
-                                              err, sizeof(err)),
-                     -1);
+    assert_int_equal(
+        dc_read_as_user(p, "nobody", NOBODY, NOBODY, 1024, 5000, &buf, &len, err, sizeof(err)), -1);
     assert_non_null(strstr(err, "empty"));
     path_in(p, "big");
     tu_write(p, "0123456789abcdef0123", 0644);
-    assert_int_equal(dc_snapshot_read_as_user(p, "nobody", NOBODY, NOBODY, 16, 5000, &buf, &len,
-                                              err, sizeof(err)),
-                     -1);
+    assert_int_equal(
+        dc_read_as_user(p, "nobody", NOBODY, NOBODY, 16, 5000, &buf, &len, err, sizeof(err)), -1);
     assert_non_null(strstr(err, "larger"));
     path_in(p, "missing");
-    assert_int_equal(dc_snapshot_read_as_user(p, "nobody", NOBODY, NOBODY, 16, 5000, &buf, &len,
-                                              err, sizeof(err)),
-                     -1);
+    assert_int_equal(
+        dc_read_as_user(p, "nobody", NOBODY, NOBODY, 16, 5000, &buf, &len, err, sizeof(err)), -1);
     assert_non_null(strstr(err, "No such file"));
     /* /dev/zero is endless, and not a regular file either. */
-    assert_int_equal(dc_snapshot_read_as_user("/dev/zero", "nobody", NOBODY, NOBODY, 16, 5000, &buf,
-                                              &len, err, sizeof(err)),
+    assert_int_equal(dc_read_as_user("/dev/zero", "nobody", NOBODY, NOBODY, 16, 5000, &buf, &len,
+                                     err, sizeof(err)),
                      -1);
 }
 

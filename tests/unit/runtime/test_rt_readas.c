@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "runtime/readas.h"
+#include "common/readas.h"
 #include "testutil.h"
 
 static const char *me(void)
@@ -24,32 +24,37 @@ static const char *me(void)
 static void test_read_own(void **state)
 {
     char *dir = tu_mkdtemp(), path[4096], err[512];
-    unsigned char *buf;
+    char *buf;
     size_t len;
 
     assert_non_null(dir);
     snprintf(path, sizeof(path), "%s/f", dir);
     tu_write(path, "hello probe file", 0600);
     assert_int_equal(
-        rt_read_as_user(path, me(), geteuid(), getegid(), 1024, &buf, &len, err, sizeof(err)), 0);
+        dc_read_as_user(path, me(), geteuid(), getegid(), 1024, 5000, &buf, &len, err, sizeof(err)),
+        0);
     assert_int_equal(len, 16);
     assert_memory_equal(buf, "hello probe file", 16);
     free(buf);
     /* Bounded. */
     assert_int_equal(
-        rt_read_as_user(path, me(), geteuid(), getegid(), 10, &buf, &len, err, sizeof(err)), -1);
+        dc_read_as_user(path, me(), geteuid(), getegid(), 10, 5000, &buf, &len, err, sizeof(err)),
+        -1);
     assert_non_null(strstr(err, "larger than"));
     /* Missing, a directory, a FIFO (must not hang). */
     snprintf(path, sizeof(path), "%s/missing", dir);
     assert_int_equal(
-        rt_read_as_user(path, me(), geteuid(), getegid(), 1024, &buf, &len, err, sizeof(err)), -1);
+        dc_read_as_user(path, me(), geteuid(), getegid(), 1024, 5000, &buf, &len, err, sizeof(err)),
+        -1);
     assert_non_null(strstr(err, "No such file"));
     assert_int_equal(
-        rt_read_as_user(dir, me(), geteuid(), getegid(), 1024, &buf, &len, err, sizeof(err)), -1);
+        dc_read_as_user(dir, me(), geteuid(), getegid(), 1024, 5000, &buf, &len, err, sizeof(err)),
+        -1);
     snprintf(path, sizeof(path), "%s/fifo", dir);
     assert_int_equal(mkfifo(path, 0600), 0);
     assert_int_equal(
-        rt_read_as_user(path, me(), geteuid(), getegid(), 1024, &buf, &len, err, sizeof(err)), -1);
+        dc_read_as_user(path, me(), geteuid(), getegid(), 1024, 5000, &buf, &len, err, sizeof(err)),
+        -1);
     assert_non_null(strstr(err, "not a regular file"));
     tu_rmtree(dir);
     free(dir);
@@ -60,7 +65,7 @@ static void test_read_as_nobody(void **state)
 {
     char *dir = tu_mkdtemp(), path[4096], link_path[4096], err[512];
     struct passwd *pw = getpwnam("nobody");
-    unsigned char *buf;
+    char *buf;
     size_t len;
 
     if (geteuid() != 0 || !pw) {
@@ -73,16 +78,16 @@ static void test_read_as_nobody(void **state)
     tu_write(path, "root only", 0600);
     snprintf(link_path, sizeof(link_path), "%s/link", dir);
     assert_int_equal(symlink(path, link_path), 0);
-    assert_int_equal(
-        rt_read_as_user(path, "nobody", pw->pw_uid, pw->pw_gid, 1024, &buf, &len, err, sizeof(err)),
-        -1);
-    assert_non_null(strstr(err, "Permission denied"));
-    assert_int_equal(rt_read_as_user(link_path, "nobody", pw->pw_uid, pw->pw_gid, 1024, &buf, &len,
+    assert_int_equal(dc_read_as_user(path, "nobody", pw->pw_uid, pw->pw_gid, 1024, 5000, &buf, &len,
                                      err, sizeof(err)),
                      -1);
+    assert_non_null(strstr(err, "Permission denied"));
+    assert_int_equal(dc_read_as_user(link_path, "nobody", pw->pw_uid, pw->pw_gid, 1024, 5000, &buf,
+                                     &len, err, sizeof(err)),
+                     -1);
     chmod(path, 0644);
-    assert_int_equal(rt_read_as_user(link_path, "nobody", pw->pw_uid, pw->pw_gid, 1024, &buf, &len,
-                                     err, sizeof(err)),
+    assert_int_equal(dc_read_as_user(link_path, "nobody", pw->pw_uid, pw->pw_gid, 1024, 5000, &buf,
+                                     &len, err, sizeof(err)),
                      0);
     assert_int_equal(len, 9);
     free(buf);
