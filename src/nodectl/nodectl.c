@@ -16,6 +16,7 @@
 #include "log.h"
 #include "probefile.h"
 #include "runfiles.h"
+#include "runid.h"
 #include "readas.h"
 #include "snapshot.h"
 #include "runhelper.h"
@@ -440,6 +441,20 @@ static int run_ids(const char *dir, char ids[][DC_RUNID_MAX + 1], int max)
     closedir(d);
     qsort(ids, (size_t)n, DC_RUNID_MAX + 1, cmp_id);
     return n;
+}
+
+bool dc_nodectl_may_run(const struct dc_nodectl *n, const char *run_id)
+{
+    struct dc_runfiles f;
+    struct dc_run_ctx ctx = {.sys = &n->sys, .config_path = n->config_path, .run_id = run_id};
+    struct stat st;
+
+    if (!dc_runid_valid(run_id) || dc_runfiles_init(&f, &n->sys, run_id) < 0)
+        return true; /* cannot tell: let node control decide */
+    if (lstat(f.env, &st) == 0 || errno != ENOENT)
+        return true;
+    ctx.files = &f;
+    return n->sm->may_run(&ctx);
 }
 
 int dc_nodectl_list(struct dc_nodectl *n, FILE *out, int protocol_lines)

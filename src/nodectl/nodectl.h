@@ -40,6 +40,7 @@
 #define DC_NODECTL_H
 
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "caller.h"
@@ -70,6 +71,13 @@ void dc_nodectl_handle(struct dc_nodectl *n, const struct dc_request *req, struc
  * people, or as "run=ID STATE USER PID" protocol lines. Returns the number of runs.
  */
 int dc_nodectl_list(struct dc_nodectl *n, FILE *out, int protocol_lines);
+
+/*
+ * Whether run_id may have something to stop on this node, without spawning anything: its env
+ * or pid file exists, or the service manager says it may run (systemd: the unit is loaded).
+ * True when it cannot be told.
+ */
+bool dc_nodectl_may_run(const struct dc_nodectl *n, const char *run_id);
 
 /* The exit code of datacrumbs_nodectl for a result: 0 ok, 1 failed, 2 invalid, 3 denied. */
 int dc_nodectl_exit_code(enum dc_result r);

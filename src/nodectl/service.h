@@ -15,6 +15,7 @@
 #ifndef DC_NODECTL_SERVICE_H
 #define DC_NODECTL_SERVICE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "conf.h"
@@ -44,6 +45,12 @@ struct dc_svc_status {
 
 const char *dc_svc_state_name(enum dc_svc_state s);
 
+/*
+ * Whether systemd holds unit (active, or failed until reset): the invocation link it keeps in
+ * units_dir (/run/systemd/units) for such units. True also when that cannot be told.
+ */
+bool dc_systemd_unit_known(const char *units_dir, const char *unit);
+
 /* Set st->detail (cut to fit: messages name paths of any length). */
 void dc_svc_detail(struct dc_svc_status *st, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -58,6 +65,9 @@ struct dc_service_manager {
     int (*stop)(const struct dc_run_ctx *ctx, struct dc_svc_status *st);
     /* Report the state. 0, or -1 when it cannot be known (st->detail). */
     int (*status)(const struct dc_run_ctx *ctx, struct dc_svc_status *st);
+    /* A cheap hint, no process spawned: false only when the run surely has no service to
+     * stop (the SLURM epilog asks this for every job). */
+    bool (*may_run)(const struct dc_run_ctx *ctx);
 };
 
 extern const struct dc_service_manager dc_svc_direct;

@@ -271,6 +271,13 @@ static int direct_status(const struct dc_run_ctx *ctx, struct dc_svc_status *st)
     }
 }
 
+static bool direct_may_run(const struct dc_run_ctx *ctx)
+{
+    struct stat st;
+
+    return lstat(ctx->files->pid, &st) == 0 || errno != ENOENT;
+}
+
 static int direct_stop(const struct dc_run_ctx *ctx, struct dc_svc_status *st)
 {
     enum dc_proc_match m;
@@ -415,4 +422,5 @@ const struct dc_service_manager dc_svc_direct = {
     .start = direct_start,
     .stop = direct_stop,
     .status = direct_status,
+    .may_run = direct_may_run,
 };

@@ -8,16 +8,19 @@
  * up. The unit is never enabled. systemctl runs from an argv array with a fixed environment.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "service.h"
 #include "runhelper.h"
 
-#define SYSTEMCTL_MS 30000 /* one systemctl call */
+#define SYSTEMCTL_MS      30000 /* one systemctl call */
+#define SYSTEMD_UNITS_DIR "/run/systemd/units"
 
 struct unit_state {
     char load[32];   /* LoadState: loaded, not-found, ... */
@@ -271,9 +274,29 @@ static int systemd_start(const struct dc_run_ctx *ctx, struct dc_svc_status *st)
     return -1;
 }
 
+bool dc_systemd_unit_known(const char *units_dir, const char *unit)
+{
+    char path[PATH_MAX];
+    struct stat st;
+    int n = snprintf(path, sizeof(path), "%s/invocation:%s", units_dir, unit);
+
+    if (n < 0 || (size_t)n >= sizeof(path))
+        return true;
+    return lstat(path, &st) == 0 || errno != ENOENT;
+}
+
+static bool systemd_may_run(const struct dc_run_ctx *ctx)
+{
+    char unit[128];
+
+    unit_name(ctx, unit, sizeof(unit));
+    return dc_systemd_unit_known(SYSTEMD_UNITS_DIR, unit);
+}
+
 const struct dc_service_manager dc_svc_systemd = {
     .name = "systemd",
     .start = systemd_start,
     .stop = systemd_stop,
     .status = systemd_status,
+    .may_run = systemd_may_run,
 };

@@ -168,7 +168,7 @@ static int act(const struct conf *conf, struct dc_nodectl *n, const struct dc_jo
         dc_hook_prolog(n, e, NULL, conf->dry_run, &r);
     } else if (conf->dry_run) {
         printf("job %s: %s\n", e->job_id,
-               dc_hook_run_known(n, e->job_id) ? "a run to stop" : "no run to stop");
+               dc_nodectl_may_run(n, e->job_id) ? "a run to stop" : "no run to stop");
         return EXIT_SUCCESS;
     } else {
         dc_hook_epilog(n, e, &r);

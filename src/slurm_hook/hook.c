@@ -99,27 +99,13 @@ void dc_hook_prolog(struct dc_nodectl *n, const struct dc_jobenv *e, const char 
     }
 }
 
-bool dc_hook_run_known(const struct dc_nodectl *n, const char *job_id)
-{
-    struct dc_runfiles f;
-    struct stat st;
-
-    if (dc_runfiles_init(&f, &n->sys, job_id) < 0)
-        return true; /* cannot tell: let node control decide */
-    if (lstat(f.env, &st) == 0 || errno != ENOENT)
-        return true;
-    if (lstat(f.pid, &st) == 0 || errno != ENOENT)
-        return true;
-    return false;
-}
-
 void dc_hook_epilog(struct dc_nodectl *n, const struct dc_jobenv *e, struct dc_hook_result *r)
 {
     struct dc_request req;
     struct dc_reply rep;
 
     memset(r, 0, sizeof(*r));
-    if (!dc_hook_run_known(n, e->job_id)) {
+    if (!dc_nodectl_may_run(n, e->job_id)) {
         result(r, DC_HOOK_NOTHING, "job %s: no run to stop", e->job_id);
         return;
     }

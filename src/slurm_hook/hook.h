@@ -45,15 +45,10 @@ const char *dc_hook_outcome_name(enum dc_hook_outcome o);
 void dc_hook_prolog(struct dc_nodectl *n, const struct dc_jobenv *e, const char *spank_probe,
                     bool check_only, struct dc_hook_result *r);
 
-/* The epilog for job e: stop its run if node control knows it. */
-void dc_hook_epilog(struct dc_nodectl *n, const struct dc_jobenv *e, struct dc_hook_result *r);
-
 /*
- * Does node control have a run for job_id on this node (its env or pid file exists)? Node
- * control writes the env file before it starts anything and removes it only once the runtime
- * is gone, so "no" means there is nothing to stop: the epilog of every untraced job stays a
- * couple of stat calls.
+ * The epilog for job e: stop its run whenever the node may have one (dc_nodectl_may_run), so
+ * the epilog of an untraced job stays a few stat calls and spawns nothing.
  */
-bool dc_hook_run_known(const struct dc_nodectl *n, const char *job_id);
+void dc_hook_epilog(struct dc_nodectl *n, const struct dc_jobenv *e, struct dc_hook_result *r);
 
 #endif

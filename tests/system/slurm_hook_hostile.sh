@@ -158,8 +158,9 @@ check "no runtime left (2)" test ! -e "$RUN/datacrumbs-$id.pid"
 id=$(as_user "$DC_SBATCH" --parsable --datacrumbs-enable --datacrumbs-probe-file "$PUB/good.json.gz" \
     -o "$D/jobs/out-%j.txt" "$D/jobs/wait.sh" 2>>"$D/submit.err")
 check "the prolog started the runtime (3)" wait_for 30 runtime_running "$id"
-as_user scancel "$id"
-check "the job was cancelled" test "$(job_wait "$id" 60)" = CANCELLED
+check_rc "the user cancels it" 0 as_user scancel "$id"
+state=$(job_wait "$id" 60)
+check "the job was cancelled ($state)" test "$state" = CANCELLED
 check "no runtime left after scancel" wait_for 10 test ! -e "$RUN/datacrumbs-$id.pid"
 
 check "the node is still not drained" test "$(sinfo -h -N -o '%T' | sort -u)" = idle

@@ -214,8 +214,9 @@ job_wait() {
         state=$(job_field "$1" JobState)
         case "$state" in
         COMPLETED | FAILED | CANCELLED | TIMEOUT | NODE_FAIL | OUT_OF_MEMORY | BOOT_FAIL | DEADLINE)
-            # The epilog runs after the job ends: wait until no node is completing it.
-            if ! scontrol -o show job "$1" 2>/dev/null | grep -q 'JobState=COMPLETING\|Reason=.*Prolog'; then
+            # The epilog runs after the job ends: wait until no node is completing it. (Not
+            # by Reason: a job cancelled during its prolog keeps Reason=Prolog for good.)
+            if ! scontrol -o show job "$1" 2>/dev/null | grep -q 'JobState=COMPLETING'; then
                 [ -z "$(squeue -h -t CG -j "$1" 2>/dev/null)" ] && { echo "$state"; return 0; }
             fi
             ;;
@@ -223,6 +224,8 @@ job_wait() {
         sleep 0.2
     done
     echo "TIMEOUT($state)"
+    scontrol -o show job "$1" 2>&1 | sed 's/^/# job_wait: /' >&2
+    squeue -h -j "$1" 2>&1 | sed 's/^/# job_wait: squeue: /' >&2
     return 1
 }
 
