@@ -15,7 +15,7 @@
 #include "dc_config.h"
 #include "log.h"
 
-enum kind { K_PATH, K_TEMPLATE_PATH, K_COUNT, K_DURATION, K_WORD, K_GROUP };
+enum kind { K_PATH, K_TEMPLATE_PATH, K_COUNT, K_POW2, K_DURATION, K_NSEC, K_WORD, K_GROUP };
 
 struct key {
     const char *name;
@@ -48,6 +48,9 @@ static const struct key keys[] = {
     {"probe_validity", NUM(probe_validity, K_DURATION, 60, 366L * 86400)},
     {"ready_timeout", NUM(ready_timeout, K_DURATION, 1, 86400)},
     {"stop_timeout", NUM(stop_timeout, K_DURATION, 1, 86400)},
+    {"runtime_min_duration", NUM(runtime_min_duration, K_NSEC, 0, 10L * 1000000000)},
+    {"runtime_ring_buffer", NUM(runtime_ring_buffer, K_POW2, 1, 4096)},
+    {"runtime_gzip_level", NUM(runtime_gzip_level, K_COUNT, 1, 9)},
 };
 
 void dc_sysconf_defaults(struct dc_sysconf *c)
@@ -66,6 +69,9 @@ void dc_sysconf_defaults(struct dc_sysconf *c)
     c->probe_validity = 7L * 86400;
     c->ready_timeout = 300;
     c->stop_timeout = 600;
+    c->runtime_min_duration = 0;
+    c->runtime_ring_buffer = 64;
+    c->runtime_gzip_level = 1;
 }
 
 int dc_parse_duration(const char *s, long *out)
@@ -94,6 +100,31 @@ int dc_parse_duration(const char *s, long *out)
         return -1;
     *out = v * mult;
     return 0;
+}
+
+int dc_parse_ns(const char *s, long *out)
+{
+    static const struct {
+        const char *suffix;
+        long mult;
+    } units[] = {{"", 1}, {"ns", 1}, {"us", 1000}, {"ms", 1000000}, {"s", 1000000000}};
+    char *end;
+    long v;
+
+    if (!s || !isdigit((unsigned char)*s))
+        return -1;
+    errno = 0;
+    v = strtol(s, &end, 10);
+    if (errno)
+        return -1;
+    for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+        if (strcmp(end, units[i].suffix) == 0) {
+            if (v > LONG_MAX / units[i].mult)
+                return -1;
+            *out = v * units[i].mult;
+            return 0;
+        }
+    return -1;
 }
 
 static int has_control(const char *s)
@@ -147,7 +178,8 @@ static const char *set_value(struct dc_sysconf *c, const struct key *k, const ch
         }
         return "is not one of the allowed values";
     }
-    case K_COUNT: {
+    case K_COUNT:
+    case K_POW2: {
         char *end;
 
         if (!isdigit((unsigned char)val[0]))
@@ -156,8 +188,14 @@ static const char *set_value(struct dc_sysconf *c, const struct key *k, const ch
         n = strtol(val, &end, 10);
         if (errno || *end)
             return "is not a whole number";
+        if (k->kind == K_POW2 && (n & (n - 1)) != 0)
+            return "is not a power of two";
         break;
     }
+    case K_NSEC:
+        if (dc_parse_ns(val, &n) < 0)
+            return "is not a duration (a number with an optional ns, us, ms or s suffix)";
+        break;
     case K_DURATION:
         if (dc_parse_duration(val, &n) < 0)
             return "is not a duration (a number with an optional s, m, h or d suffix)";

@@ -30,6 +30,9 @@ struct dc_sysconf {
     long probe_validity;                   /* seconds a signed probe file stays valid */
     long ready_timeout;                    /* seconds to wait for the runtime to be ready */
     long stop_timeout;                     /* seconds to wait for the runtime to stop */
+    long runtime_min_duration;             /* ns: shorter calls are counted, not recorded */
+    long runtime_ring_buffer;              /* MiB, a power of two */
+    long runtime_gzip_level;               /* 1..9 */
     char source[DC_CONF_PATH_MAX];         /* file the values came from, "" for built-in */
 };
 
@@ -45,5 +48,8 @@ int dc_sysconf_load(struct dc_sysconf *c, const char *path, char *err, size_t er
 
 /* Parse a duration: "90", "90s", "15m", "12h", "7d". Returns 0 or -1. */
 int dc_parse_duration(const char *s, long *out);
+
+/* Parse a short duration as nanoseconds: "250", "250ns", "3us", "2ms", "1s". Returns 0 or -1. */
+int dc_parse_ns(const char *s, long *out);
 
 #endif

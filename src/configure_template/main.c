@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #include "atomic.h"
-#include "conf.h"
+#include "loadconf.h"
 #include "keys.h"
 #include "log.h"
 #include "render.h"
@@ -202,10 +202,8 @@ int main(int argc, char **argv)
         usage(stderr);
         return EXIT_USAGE;
     }
-    if (dc_sysconf_load(&sys, conf.config_path, err, sizeof(err)) < 0) {
-        dc_err("%s", err);
+    if (dc_load_sysconf(&sys, conf.config_path) < 0)
         return EXIT_USAGE;
-    }
     if (dc_keys_detect(&keys, err, sizeof(err)) < 0 ||
         dc_keys_from_sysconf(&keys, &sys, err, sizeof(err)) < 0) {
         dc_err("%s", err);

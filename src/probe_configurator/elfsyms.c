@@ -9,16 +9,14 @@
  */
 #include "elfsyms.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <gelf.h>
 #include <libelf.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
+
+#include "elfopen.h"
 
 #define SECTIONS_MAX (1u << 20)
 #define VERSIONS_MAX 4096
@@ -422,7 +420,7 @@ static int check_ident(const unsigned char *h, size_t len, char *err, size_t err
     return 0;
 }
 
-static int run(Elf *e, uint64_t fsize, struct dc_arena *a, struct dc_elfsyms *out, char *err,
+static int run(const struct dc_elf_input *in, struct dc_arena *a, struct dc_elfsyms *out, char *err,
                size_t errlen)
 {
     struct reader *r = calloc(1, sizeof(*r));
@@ -432,8 +430,8 @@ static int run(Elf *e, uint64_t fsize, struct dc_arena *a, struct dc_elfsyms *ou
         snprintf(err, errlen, "out of memory");
         return -1;
     }
-    r->e = e;
-    r->fsize = fsize;
+    r->e = in->e;
+    r->fsize = in->size;
     r->arena = a;
     r->out = out;
     r->err = err;
@@ -445,8 +443,9 @@ static int run(Elf *e, uint64_t fsize, struct dc_arena *a, struct dc_elfsyms *ou
     return rc;
 }
 
-static int init_libelf(char *err, size_t errlen)
+static int init_libelf(struct dc_elfsyms *out, char *err, size_t errlen)
 {
+    memset(out, 0, sizeof(*out));
     if (elf_version(EV_CURRENT) == EV_NONE) {
         snprintf(err, errlen, "libelf is too old: %s", elf_errmsg(-1));
         return -1;
@@ -457,58 +456,28 @@ static int init_libelf(char *err, size_t errlen)
 int dc_elfsyms_read_mem(void *buf, size_t len, struct dc_arena *a, struct dc_elfsyms *out,
                         char *err, size_t errlen)
 {
-    Elf *e;
+    struct dc_elf_input in;
     int rc;
 
-    memset(out, 0, sizeof(*out));
-    if (init_libelf(err, errlen) < 0)
+    if (init_libelf(out, err, errlen) < 0 ||
+        dc_elf_open_mem(buf, len, check_ident, &in, err, errlen) < 0)
         return -1;
-    if (check_ident(buf, len, err, errlen) < 0)
-        return -1;
-    e = elf_memory(buf, len);
-    if (!e) {
-        snprintf(err, errlen, "cannot read ELF: %s", elf_errmsg(-1));
-        return -1;
-    }
-    rc = run(e, len, a, out, err, errlen);
-    elf_end(e);
+    rc = run(&in, a, out, err, errlen);
+    dc_elf_close(&in);
     return rc;
 }
 
 int dc_elfsyms_read_file(const char *path, struct dc_arena *a, struct dc_elfsyms *out, char *err,
                          size_t errlen)
 {
-    unsigned char head[EI_NIDENT] = {0};
-    struct stat st;
-    ssize_t n;
-    Elf *e = NULL;
-    int fd, rc = -1;
+    struct dc_elf_input in;
+    int rc;
 
-    memset(out, 0, sizeof(*out));
-    if (init_libelf(err, errlen) < 0)
+    if (init_libelf(out, err, errlen) < 0 ||
+        dc_elf_open_file(path, check_ident, &in, err, errlen) < 0)
         return -1;
-    fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-    if (fd < 0) {
-        snprintf(err, errlen, "cannot open: %s", strerror(errno));
-        return -1;
-    }
-    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-        snprintf(err, errlen, "not a regular file");
-        goto cleanup;
-    }
-    n = pread(fd, head, sizeof(head), 0);
-    if (check_ident(head, n > 0 ? (size_t)n : 0, err, errlen) < 0)
-        goto cleanup;
-    e = elf_begin(fd, ELF_C_READ, NULL);
-    if (!e) {
-        snprintf(err, errlen, "cannot read ELF: %s", elf_errmsg(-1));
-        goto cleanup;
-    }
-    rc = run(e, (uint64_t)st.st_size, a, out, err, errlen);
-cleanup:
-    if (e)
-        elf_end(e);
-    close(fd);
+    rc = run(&in, a, out, err, errlen);
+    dc_elf_close(&in);
     return rc;
 }
 

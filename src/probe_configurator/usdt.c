@@ -9,15 +9,13 @@
  */
 #include "usdt.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <gelf.h>
 #include <libelf.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
+
+#include "elfopen.h"
 
 #define NT_STAPSDT   3
 #define PROBES_MAX   (1u << 20)
@@ -193,67 +191,49 @@ cleanup:
     return rc;
 }
 
-int dc_usdt_read_mem(void *buf, size_t len, struct dc_arena *a, struct dc_usdt *out, char *err,
-                     size_t errlen)
+/* Only the magic: the class and byte order are read_notes' to refuse. */
+static int check_magic(const unsigned char *head, size_t len, char *err, size_t errlen)
 {
-    Elf *e;
-    int rc;
+    if (len < 4 || memcmp(head, ELFMAG, SELFMAG) != 0) {
+        snprintf(err, errlen, "not an ELF file");
+        return -1;
+    }
+    return 0;
+}
 
+static int init(struct dc_usdt *out, char *err, size_t errlen)
+{
     memset(out, 0, sizeof(*out));
     if (elf_version(EV_CURRENT) == EV_NONE) {
         snprintf(err, errlen, "libelf is too old");
         return -1;
     }
-    if (len < 4 || memcmp(buf, ELFMAG, SELFMAG) != 0) {
-        snprintf(err, errlen, "not an ELF file");
+    return 0;
+}
+
+int dc_usdt_read_mem(void *buf, size_t len, struct dc_arena *a, struct dc_usdt *out, char *err,
+                     size_t errlen)
+{
+    struct dc_elf_input in;
+    int rc;
+
+    if (init(out, err, errlen) < 0 || dc_elf_open_mem(buf, len, check_magic, &in, err, errlen) < 0)
         return -1;
-    }
-    e = elf_memory(buf, len);
-    if (!e) {
-        snprintf(err, errlen, "cannot read ELF: %s", elf_errmsg(-1));
-        return -1;
-    }
-    rc = read_notes(e, len, a, out, err, errlen);
-    elf_end(e);
+    rc = read_notes(in.e, in.size, a, out, err, errlen);
+    dc_elf_close(&in);
     return rc;
 }
 
 int dc_usdt_read_file(const char *path, struct dc_arena *a, struct dc_usdt *out, char *err,
                       size_t errlen)
 {
-    unsigned char head[4] = {0};
-    struct stat st;
-    Elf *e = NULL;
-    int fd, rc = -1;
+    struct dc_elf_input in;
+    int rc;
 
-    memset(out, 0, sizeof(*out));
-    if (elf_version(EV_CURRENT) == EV_NONE) {
-        snprintf(err, errlen, "libelf is too old");
+    if (init(out, err, errlen) < 0 || dc_elf_open_file(path, check_magic, &in, err, errlen) < 0)
         return -1;
-    }
-    fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-    if (fd < 0) {
-        snprintf(err, errlen, "cannot open: %s", strerror(errno));
-        return -1;
-    }
-    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-        snprintf(err, errlen, "not a regular file");
-        goto cleanup;
-    }
-    if (pread(fd, head, 4, 0) != 4 || memcmp(head, ELFMAG, SELFMAG) != 0) {
-        snprintf(err, errlen, "not an ELF file");
-        goto cleanup;
-    }
-    e = elf_begin(fd, ELF_C_READ, NULL);
-    if (!e) {
-        snprintf(err, errlen, "cannot read ELF: %s", elf_errmsg(-1));
-        goto cleanup;
-    }
-    rc = read_notes(e, (uint64_t)st.st_size, a, out, err, errlen);
-cleanup:
-    if (e)
-        elf_end(e);
-    close(fd);
+    rc = read_notes(in.e, in.size, a, out, err, errlen);
+    dc_elf_close(&in);
     return rc;
 }
 

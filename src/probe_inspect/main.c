@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "conf.h"
+#include "loadconf.h"
 #include "inspect.h"
 #include "log.h"
 
@@ -131,7 +131,7 @@ int main(int argc, char **argv)
     struct dc_probefile pf = {0};
     struct report r = {0};
     struct stat st;
-    char err[1024], why[1024], *detail = NULL, *payload = NULL;
+    char why[1024], *detail = NULL, *payload = NULL;
     size_t plen;
     enum dc_pf_status ps;
     int rc = EXIT_FAILED;
@@ -141,10 +141,8 @@ int main(int argc, char **argv)
         usage(stderr);
         return EXIT_USAGE;
     }
-    if (dc_sysconf_load(&sys, conf.config_path, err, sizeof(err)) < 0) {
-        dc_err("%s", err);
+    if (dc_load_sysconf(&sys, conf.config_path) < 0)
         return EXIT_FAILED;
-    }
     /* A user's own file, read with the user's rights: following a symlink is what they meant. */
     ps = dc_pf_read(conf.file, 1, &pf, &detail);
     if (ps != DC_PF_OK) {

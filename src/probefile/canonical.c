@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "utf8.h"
 
 #define DUMP_FLAGS (JSON_COMPACT | JSON_ESCAPE_SLASH | JSON_PRESERVE_ORDER)
 
@@ -18,50 +19,13 @@ static const char PREFIX[] = "{\"summary\":";
 static const char MIDDLE[] = ",\"categories\":";
 static const char SUFFIX[] = ",\"checksum_algorithm\":\"" DC_PF_ALGORITHM "\"}";
 
-/* Strict UTF-8 as RFC 3629: no overlongs, no surrogates, nothing past U+10FFFF. */
-static int utf8_valid(const unsigned char *s, size_t n)
-{
-    size_t i = 0;
-
-    while (i < n) {
-        unsigned c = s[i];
-        size_t len;
-        unsigned cp;
-
-        if (c < 0x80) {
-            i++;
-            continue;
-        }
-        if (c >= 0xc2 && c <= 0xdf)
-            len = 2, cp = c & 0x1f;
-        else if (c >= 0xe0 && c <= 0xef)
-            len = 3, cp = c & 0x0f;
-        else if (c >= 0xf0 && c <= 0xf4)
-            len = 4, cp = c & 0x07;
-        else
-            return 0;
-        if (n - i < len)
-            return 0;
-        for (size_t k = 1; k < len; k++) {
-            if ((s[i + k] & 0xc0) != 0x80)
-                return 0;
-            cp = (cp << 6) | (s[i + k] & 0x3f);
-        }
-        if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-            (cp >= 0xd800 && cp <= 0xdfff))
-            return 0;
-        i += len;
-    }
-    return 1;
-}
-
 /* 0 when the string may be signed, else the status. */
 static enum dc_pf_status check_string(const char *s, size_t n)
 {
     for (size_t i = 0; i < n; i++)
         if ((unsigned char)s[i] < 0x20)
             return DC_PF_ERR_CONTROL;
-    return utf8_valid((const unsigned char *)s, n) ? DC_PF_OK : DC_PF_ERR_SCHEMA;
+    return dc_utf8_valid(s, n) ? DC_PF_OK : DC_PF_ERR_SCHEMA;
 }
 
 /* where is the JSON path so far (for the message); depth is bounded by jansson's parser. */

@@ -5,36 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "utf8.h"
+
 static const char hexdig[] = "0123456789abcdef";
-
-/* Length of the valid UTF-8 sequence at s (at most n bytes), or 0 when it is not valid. */
-static size_t utf8_seq(const unsigned char *s, size_t n)
-{
-    unsigned c = s[0];
-    size_t len;
-    unsigned cp;
-
-    if (c >= 0xc2 && c <= 0xdf)
-        len = 2, cp = c & 0x1f;
-    else if (c >= 0xe0 && c <= 0xef)
-        len = 3, cp = c & 0x0f;
-    else if (c >= 0xf0 && c <= 0xf4)
-        len = 4, cp = c & 0x07;
-    else
-        return 0;
-    if (len > n)
-        return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xc0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (s[i] & 0x3f);
-    }
-    /* Overlong forms, UTF-16 surrogates and values past U+10FFFF are not UTF-8. */
-    if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10ffff ||
-        (cp >= 0xd800 && cp <= 0xdfff))
-        return 0;
-    return len;
-}
 
 size_t rt_json_escape(char *out, const char *in, size_t n)
 {
@@ -51,7 +24,7 @@ size_t rt_json_escape(char *out, const char *in, size_t n)
             i++;
             continue;
         }
-        if (c >= 0x80 && (len = utf8_seq(s + i, n - i)) > 0) {
+        if (c >= 0x80 && (len = dc_utf8_seq(s + i, n - i)) > 0) {
             memcpy(o, s + i, len);
             o += len;
             i += len;

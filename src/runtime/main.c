@@ -22,7 +22,7 @@
 
 #include "atomic.h"
 #include "attach.h"
-#include "conf.h"
+#include "loadconf.h"
 #include "elfsym.h"
 #include "load.h"
 #include "log.h"
@@ -46,41 +46,42 @@ static void on_signal(int sig)
 
 static void usage(FILE *out)
 {
-    fprintf(out,
-            "Usage: datacrumbs [OPTIONS] PROBE_FILE [RUN_ID [USER]]\n"
-            "       datacrumbs --check [--config FILE] PROBE_FILE [RUN_ID [USER]]\n"
-            "       datacrumbs --help | --version\n"
-            "\n"
-            "Trace the functions and syscalls that the signed PROBE_FILE lists, in the\n"
-            "processes of USER that load libdatacrumbs_client.so.0 (datacrumbs_wrap,\n"
-            "datacrumbs_track) and their children, until SIGINT or SIGTERM. Must run as\n"
-            "root. USER defaults to the user the file was issued for; RUN_ID to the time.\n"
-            "The trace is <trace_dir>/trace-USER-RUN_ID-HOST.pfw.gz; readiness is\n"
-            "<run_dir>/datacrumbs-RUN_ID.ready (and sd_notify), the summary\n"
-            "<run_dir>/datacrumbs-RUN_ID.json.\n"
-            "\n"
-            "Options:\n"
-            "  --config FILE       read FILE instead of the system configuration\n"
-            "  --check             verify the file and show what would be attached; attach\n"
-            "                      nothing\n"
-            "  --min-duration DUR  count calls shorter than DUR (e.g. 500ns, 2us) as drops\n"
-            "                      instead of recording them (default 0: record all)\n"
-            "  --ring-buffer MIB   kernel ring buffer size, a power of two (default %d)\n"
-            "  --gzip-level N      compression level 1-9 of the trace (default %d)\n"
-            "  --no-uprobe-multi   attach uprobes one at a time even where the kernel has\n"
-            "                      uprobe_multi links\n"
-            "  -v, --verbose       show debug messages (and libbpf's)\n"
-            "  -q, --quiet         show errors only\n"
-            "  --help, --version\n"
-            "\n"
-            "Exit status: 0 stopped by a signal (or --check passed), 1 runtime failure,\n"
-            "2 usage, 3 configuration or secret, 4 probe file refused, 5 BPF failure.\n"
-            "\n"
-            "EXAMPLES\n"
-            "  sudo datacrumbs /tmp/probes.json.gz myrun           # until Ctrl-C\n"
-            "  sudo datacrumbs --check /tmp/probes.json.gz myrun alice\n"
-            "  systemctl start datacrumbs@myrun.service            # the usual way\n",
-            RT_RING_MB_DEFAULT, RT_GZIP_DEFAULT);
+    fprintf(out, "Usage: datacrumbs [OPTIONS] PROBE_FILE [RUN_ID [USER]]\n"
+                 "       datacrumbs --check [--config FILE] PROBE_FILE [RUN_ID [USER]]\n"
+                 "       datacrumbs --help | --version\n"
+                 "\n"
+                 "Trace the functions and syscalls that the signed PROBE_FILE lists, in the\n"
+                 "processes of USER that load libdatacrumbs_client.so.0 (datacrumbs_wrap,\n"
+                 "datacrumbs_track) and their children, until SIGINT or SIGTERM. Must run as\n"
+                 "root. USER defaults to the user the file was issued for; RUN_ID to the time.\n"
+                 "The trace is <trace_dir>/trace-USER-RUN_ID-HOST.pfw.gz; readiness is\n"
+                 "<run_dir>/datacrumbs-RUN_ID.ready (and sd_notify), the summary\n"
+                 "<run_dir>/datacrumbs-RUN_ID.json.\n"
+                 "\n"
+                 "Options:\n"
+                 "  --config FILE       read FILE instead of the system configuration\n"
+                 "  --check             verify the file and show what would be attached; attach\n"
+                 "                      nothing\n"
+                 "  --min-duration DUR  count calls shorter than DUR (e.g. 500ns, 2us) as drops\n"
+                 "                      instead of recording them (default: runtime_min_duration\n"
+                 "                      of datacrumbs.conf(5), 0: record all)\n"
+                 "  --ring-buffer MIB   kernel ring buffer size, a power of two (default:\n"
+                 "                      runtime_ring_buffer, 64)\n"
+                 "  --gzip-level N      compression level 1-9 of the trace (default:\n"
+                 "                      runtime_gzip_level, 1)\n"
+                 "  --no-uprobe-multi   attach uprobes one at a time even where the kernel has\n"
+                 "                      uprobe_multi links\n"
+                 "  -v, --verbose       show debug messages (and libbpf's)\n"
+                 "  -q, --quiet         show errors only\n"
+                 "  --help, --version\n"
+                 "\n"
+                 "Exit status: 0 stopped by a signal (or --check passed), 1 runtime failure,\n"
+                 "2 usage, 3 configuration or secret, 4 probe file refused, 5 BPF failure.\n"
+                 "\n"
+                 "EXAMPLES\n"
+                 "  sudo datacrumbs /tmp/probes.json.gz myrun           # until Ctrl-C\n"
+                 "  sudo datacrumbs --check /tmp/probes.json.gz myrun alice\n"
+                 "  systemctl start datacrumbs@myrun.service            # the usual way\n");
 }
 
 struct run {
@@ -287,10 +288,9 @@ static int run(struct run *r)
     char err[1024];
     int rc;
 
-    if (dc_sysconf_load(&r->sys, r->opts.config_path, err, sizeof(err)) < 0) {
-        dc_err("%s", err);
+    if (dc_load_sysconf(&r->sys, r->opts.config_path) < 0)
         return EXIT_CONFIG;
-    }
+    rt_opts_apply_conf(&r->opts, &r->sys);
     if (absolute(r->opts.probe_file, r->probe_path, sizeof(r->probe_path)) < 0) {
         dc_err("probe file name too long");
         return EXIT_USAGE;

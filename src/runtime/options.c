@@ -10,31 +10,6 @@
 
 #include "runid.h"
 
-int rt_parse_ns(const char *s, uint64_t *out)
-{
-    static const struct {
-        const char *suffix;
-        uint64_t mult;
-    } units[] = {{"", 1}, {"ns", 1}, {"us", 1000}, {"ms", 1000000}, {"s", 1000000000}};
-    unsigned long long v;
-    char *end;
-
-    if (!s || *s < '0' || *s > '9')
-        return -1;
-    errno = 0;
-    v = strtoull(s, &end, 10);
-    if (errno)
-        return -1;
-    for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
-        if (strcmp(end, units[i].suffix) == 0) {
-            if (v > UINT64_MAX / units[i].mult)
-                return -1;
-            *out = v * units[i].mult;
-            return 0;
-        }
-    return -1;
-}
-
 static int parse_uint(const char *s, unsigned long lo, unsigned long hi, unsigned long *out)
 {
     char *end;
@@ -48,6 +23,16 @@ static int parse_uint(const char *s, unsigned long lo, unsigned long hi, unsigne
         return -1;
     *out = v;
     return 0;
+}
+
+void rt_opts_apply_conf(struct rt_opts *o, const struct dc_sysconf *sys)
+{
+    if (!o->min_duration_set)
+        o->min_duration_ns = (uint64_t)sys->runtime_min_duration;
+    if (!o->ring_mb)
+        o->ring_mb = (unsigned)sys->runtime_ring_buffer;
+    if (!o->gzip_level)
+        o->gzip_level = (int)sys->runtime_gzip_level;
 }
 
 enum rt_cmd rt_parse_cmdline(struct rt_opts *o, int argc, char **argv, char *err, size_t errlen)
@@ -79,8 +64,6 @@ enum rt_cmd rt_parse_cmdline(struct rt_opts *o, int argc, char **argv, char *err
     int c, npos;
 
     memset(o, 0, sizeof(*o));
-    o->ring_mb = RT_RING_MB_DEFAULT;
-    o->gzip_level = RT_GZIP_DEFAULT;
     optind = 0; /* full reinitialisation (glibc), so tests may parse twice */
     opterr = 0;
     /* '+': options end at the first operand, so a probe file may not pose as an option. */
@@ -93,13 +76,18 @@ enum rt_cmd rt_parse_cmdline(struct rt_opts *o, int argc, char **argv, char *err
         case 'q': o->quiet = 1; break;
         case OPT_HELP: return RT_CMD_HELP;
         case OPT_VERSION: return RT_CMD_VERSION;
-        case OPT_MIN_DUR:
-            if (rt_parse_ns(optarg, &o->min_duration_ns) < 0) {
+        case OPT_MIN_DUR: {
+            long ns;
+
+            if (dc_parse_ns(optarg, &ns) < 0) {
                 snprintf(err, errlen, "--min-duration: '%s' is not a duration like 500ns or 2us",
                          optarg);
                 return RT_CMD_ERROR;
             }
+            o->min_duration_ns = (uint64_t)ns;
+            o->min_duration_set = 1;
             break;
+        }
         case OPT_RING:
             if (parse_uint(optarg, 1, 4096, &v) < 0 || (v & (v - 1))) {
                 snprintf(err, errlen,

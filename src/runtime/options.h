@@ -6,8 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define RT_RING_MB_DEFAULT 64
-#define RT_GZIP_DEFAULT    1
+#include "conf.h"
 
 struct rt_opts {
     const char *config_path; /* --config FILE, NULL for the system file */
@@ -16,10 +15,12 @@ struct rt_opts {
     const char *user;   /* NULL: the user the probe file was issued for */
     int check;          /* --check: verify and plan, attach nothing */
     int verbose, quiet;
+    /* Tunables: the command line wins over datacrumbs.conf (rt_opts_apply_conf). */
     uint64_t min_duration_ns; /* --min-duration: shorter calls are counted, not recorded */
-    unsigned ring_mb;         /* --ring-buffer: MiB, a power of two */
-    int gzip_level;           /* --gzip-level 1..9 */
-    int no_multi; /* --no-uprobe-multi: one uprobe at a time (comparison, old kernels) */
+    int min_duration_set;
+    unsigned ring_mb; /* --ring-buffer: MiB, a power of two; 0 until set */
+    int gzip_level;   /* --gzip-level 1..9; 0 until set */
+    int no_multi;     /* --no-uprobe-multi: one uprobe at a time (comparison, old kernels) */
 };
 
 enum rt_cmd { RT_CMD_RUN = 0, RT_CMD_HELP, RT_CMD_VERSION, RT_CMD_ERROR };
@@ -27,7 +28,7 @@ enum rt_cmd { RT_CMD_RUN = 0, RT_CMD_HELP, RT_CMD_VERSION, RT_CMD_ERROR };
 /* Parse argv into o (defaults first). On RT_CMD_ERROR err says what is wrong. */
 enum rt_cmd rt_parse_cmdline(struct rt_opts *o, int argc, char **argv, char *err, size_t errlen);
 
-/* Parse "250", "250ns", "3us", "2ms", "1s" as nanoseconds. Returns 0 or -1. */
-int rt_parse_ns(const char *s, uint64_t *out);
+/* Fill the tunables the command line left unset from the configuration. */
+void rt_opts_apply_conf(struct rt_opts *o, const struct dc_sysconf *sys);
 
 #endif

@@ -8,8 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include <zlib.h>
+
+#include "writeall.h"
 
 #define OUT_SIZE (256u << 10)
 
@@ -27,21 +28,6 @@ struct rt_writer {
     unsigned char *out;
     uint64_t bytes;
 };
-
-static int write_all(int fd, const unsigned char *p, size_t len)
-{
-    while (len) {
-        ssize_t n = write(fd, p, len);
-
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return -1;
-        p += n;
-        len -= (size_t)n;
-    }
-    return 0;
-}
 
 /* Feed len bytes (flush: Z_NO_FLUSH or Z_FINISH) and write what deflate gives back. */
 static int deflate_write(struct rt_writer *w, const char *data, size_t len, int flush)
@@ -61,7 +47,7 @@ static int deflate_write(struct rt_writer *w, const char *data, size_t len, int 
             return -1;
         }
         have = OUT_SIZE - w->z.avail_out;
-        if (have && write_all(w->fd, w->out, have) < 0) {
+        if (have && dc_write_all(w->fd, w->out, have) < 0) {
             snprintf(w->error, sizeof(w->error), "writing the trace: %s", strerror(errno));
             return -1;
         }

@@ -20,23 +20,7 @@
 #include "log.h"
 #include "path.h"
 #include "secret.h"
-
-static int write_all(int fd, const void *buf, size_t len)
-{
-    const char *p = buf;
-
-    while (len > 0) {
-        ssize_t n = write(fd, p, len);
-
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return -1;
-        p += n;
-        len -= (size_t)n;
-    }
-    return 0;
-}
+#include "writeall.h"
 
 /* 32 bytes from the CSPRNG as 64 lowercase hex characters. */
 static int new_key(char hex[DC_PF_HEX_LEN])
@@ -130,7 +114,7 @@ int secret_create(const char *path, int if_missing)
         dc_err("cannot create a file in %s: %s", dir, strerror(errno));
         goto cleanup;
     }
-    if (fchown(fd, 0, 0) < 0 || fchmod(fd, 0400) < 0 || write_all(fd, hex, sizeof(hex)) < 0 ||
+    if (fchown(fd, 0, 0) < 0 || fchmod(fd, 0400) < 0 || dc_write_all(fd, hex, sizeof(hex)) < 0 ||
         fsync(fd) < 0) {
         dc_err("cannot write %s: %s", tmp, strerror(errno));
         goto cleanup;

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "conf.h"
+#include "loadconf.h"
 #include "log.h"
 #include "secret.h"
 
@@ -108,17 +108,14 @@ int main(int argc, char **argv)
     struct conf conf = {0};
     struct dc_sysconf sys;
     const char *path;
-    char err[1024];
 
     dc_log_init(argv[0], DC_LOG_NORMAL);
     if (parse_cmdline(&conf, argc, argv) < 0) {
         usage(stderr);
         return EXIT_USAGE;
     }
-    if (dc_sysconf_load(&sys, conf.config_path, err, sizeof(err)) < 0) {
-        dc_err("%s", err);
+    if (dc_load_sysconf(&sys, conf.config_path) < 0)
         return EXIT_FAILED;
-    }
     path = conf.secret_file ? conf.secret_file : sys.secret_file;
     if (strcmp(conf.verb, "create") == 0)
         return secret_create(path, conf.if_missing);

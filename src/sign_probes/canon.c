@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "utf8.h"
+
 /* Bytes that stand for themselves inside a canonical string. Built once. */
 static unsigned char plain[256];
 static pthread_once_t plain_once = PTHREAD_ONCE_INIT;
@@ -40,34 +42,6 @@ static json_t *fail_as(struct parser *ps, enum dc_canon_result r, const unsigned
 static json_t *fail(struct parser *ps, const unsigned char *at, const char *reason)
 {
     return fail_as(ps, DC_CANON_INVALID, at, reason);
-}
-
-/* Length of the valid UTF-8 sequence of 2 to 4 bytes at s (RFC 3629: no overlongs, no
- * surrogates, nothing past U+10FFFF, as jansson checks), or 0. */
-static size_t utf8_seq(const unsigned char *s, const unsigned char *end)
-{
-    unsigned c = s[0], cp;
-    size_t len;
-
-    if (c >= 0xc2 && c <= 0xdf)
-        len = 2, cp = c & 0x1f;
-    else if (c >= 0xe0 && c <= 0xef)
-        len = 3, cp = c & 0x0f;
-    else if (c >= 0xf0 && c <= 0xf4)
-        len = 4, cp = c & 0x07;
-    else
-        return 0;
-    if ((size_t)(end - s) < len)
-        return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xc0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (s[i] & 0x3f);
-    }
-    if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-        (cp >= 0xd800 && cp <= 0xdfff))
-        return 0;
-    return len;
 }
 
 static int scratch_append(struct parser *ps, size_t *n, const void *data, size_t len)
@@ -112,7 +86,7 @@ static int parse_string(struct parser *ps, const char **out, size_t *len)
         if (*q == '"')
             break;
         if (*q >= 0x80) {
-            size_t k = utf8_seq(q, end);
+            size_t k = dc_utf8_seq(q, (size_t)(end - q));
 
             if (!k) {
                 fail(ps, q, "invalid UTF-8 in a string");

@@ -16,7 +16,7 @@
 #include <systemd/sd-daemon.h>
 #include <unistd.h>
 
-#include "conf.h"
+#include "loadconf.h"
 #include "handler.h"
 #include "ksyms.h"
 #include "listen.h"
@@ -120,10 +120,8 @@ int main(int argc, char **argv)
     if (opt.use_syslog)
         dc_log_use_syslog(LOG_DAEMON);
     protect_memory();
-    if (dc_sysconf_load(&sys, opt.config_path, err, sizeof(err)) < 0) {
-        dc_err("%s", err);
+    if (dc_load_sysconf(&sys, opt.config_path) < 0)
         return EXIT_START_FAILED;
-    }
     if (dc_pf_secret_load(sys.secret_file, key, err, sizeof(err)) != DC_PF_OK) {
         dc_err("refusing to start: %s", err);
         goto cleanup;

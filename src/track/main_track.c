@@ -6,58 +6,42 @@
  * Exit status: see track.h and datacrumbs_track(1).
  */
 #include <stdio.h>
-#include <stdlib.h>
 
-#include "log.h"
 #include "track.h"
 
 static void usage(FILE *out)
 {
-    fprintf(out,
-            "Usage: datacrumbs_track [OPTIONS] [--executable] PATH\n"
-            "       datacrumbs_track --help | --version\n"
-            "\n"
-            "Add the DataCrumbs client library (client_lib in the system configuration) to the\n"
-            "DT_NEEDED entries of the executable PATH, so that every run of it is traced by a\n"
-            "running datacrumbs daemon. A PATH without '/' is looked up in PATH; a symlink is\n"
-            "followed and the file it points to is patched. The file is patched as a copy\n"
-            "that replaces it in one rename, keeping its owner, group, mode, extended\n"
-            "attributes and timestamps. Tracking a tracked file changes nothing.\n"
-            "\n"
-            "Options:\n"
-            "  --executable PATH  the file to track (same as giving PATH as an argument)\n"
-            "  --check            only report: exit 0 if PATH is tracked, 1 if not\n"
-            "  --dry-run          check everything and show what would be done; change nothing\n"
-            "  --backup[=SUFFIX]  keep the original as PATH followed by SUFFIX (default '~')\n"
-            "  --force            also patch set-user-ID, set-group-ID or capability files\n"
-            "  --config FILE      read FILE instead of the system configuration\n"
-            "  --verbose          say more;  --quiet  print errors only\n"
-            "  --help, --version\n"
-            "\n"
-            "Exit status: 0 done or nothing to do (--check: tracked), 1 --check: not tracked,\n"
-            "2 not a regular file, 3 not an ELF executable (a script, say), 4 not dynamically\n"
-            "linked (static, static-pie, a library), 5 ELF class or machine differs from the\n"
-            "client library, 6 not writable (permissions, read-only filesystem, immutable,\n"
-            "owner), 7 set-user-ID/set-group-ID/capabilities without --force, 8 not found,\n"
-            "9 failed (patchelf missing or failed, bad configuration), 10 usage error.\n"
-            "\n"
-            "EXAMPLES\n"
-            "  datacrumbs_track ./myapp                     # patch ./myapp\n"
-            "  datacrumbs_track --dry-run --backup ior      # ior from PATH; show, do nothing\n"
-            "  datacrumbs_track --check ./myapp && echo tracked\n"
-            "  DATACRUMBS_CLIENT_DEBUG=1 ./myapp            # shows that the library loads\n");
+    fputs("Usage: datacrumbs_track [OPTIONS] [--executable] PATH\n"
+          "       datacrumbs_track --help | --version\n"
+          "\n"
+          "Add the DataCrumbs client library (client_lib in the system configuration) to the\n"
+          "DT_NEEDED entries of the executable PATH, so that every run of it is traced by a\n"
+          "running datacrumbs daemon. A PATH without '/' is looked up in PATH; a symlink is\n"
+          "followed and the file it points to is patched. The file is patched as a copy\n"
+          "that replaces it in one rename, keeping its owner, group, mode, extended\n"
+          "attributes and timestamps. Tracking a tracked file changes nothing.\n"
+          "\n"
+          "Options:\n"
+          "  --executable PATH  the file to track (same as giving PATH as an argument)\n",
+          out);
+    fputs(TRACK_HELP_OPTIONS, out);
+    fputs("\n"
+          "Exit status: 0 done or nothing to do (--check: tracked), 1 --check: not tracked,\n"
+          "2 not a regular file, 3 not an ELF executable (a script, say), 4 not dynamically\n"
+          "linked (static, static-pie, a library), 5 ELF class or machine differs from the\n"
+          "client library, 6 not writable (permissions, read-only filesystem, immutable,\n"
+          "owner), 7 set-user-ID/set-group-ID/capabilities without --force, 8 not found,\n"
+          "9 failed (patchelf missing or failed, bad configuration), 10 usage error.\n"
+          "\n"
+          "EXAMPLES\n"
+          "  datacrumbs_track ./myapp                     # patch ./myapp\n"
+          "  datacrumbs_track --dry-run --backup ior      # ior from PATH; show, do nothing\n"
+          "  datacrumbs_track --check ./myapp && echo tracked\n"
+          "  DATACRUMBS_CLIENT_DEBUG=1 ./myapp            # shows that the library loads\n",
+          out);
 }
 
 int main(int argc, char **argv)
 {
-    struct track_opts opts;
-
-    dc_log_init(argv[0], DC_LOG_NORMAL);
-    switch (track_parse_cmdline(&opts, TRACK_ADD, argc, argv)) {
-    case TRACK_PARSE_HELP: usage(stdout); return EXIT_SUCCESS;
-    case TRACK_PARSE_VERSION: dc_print_version(); return EXIT_SUCCESS;
-    case TRACK_PARSE_ERROR: usage(stderr); return TRACK_EXIT_USAGE;
-    case TRACK_PARSE_OK: break;
-    }
-    return tracker_run(&opts);
+    return track_main(TRACK_ADD, usage, argc, argv);
 }

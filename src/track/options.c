@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* options.c - the command line of datacrumbs_track and datacrumbs_untrack (see track.h). */
+/* options.c - the command line of datacrumbs_track and datacrumbs_untrack, and the main()
+ * they share (see track.h). */
 #include <getopt.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "log.h"
@@ -120,4 +122,18 @@ enum track_parse track_parse_cmdline(struct track_opts *o, enum track_mode mode,
         return TRACK_PARSE_ERROR;
     }
     return TRACK_PARSE_OK;
+}
+
+int track_main(enum track_mode mode, void (*usage)(FILE *out), int argc, char **argv)
+{
+    struct track_opts opts;
+
+    dc_log_init(argv[0], DC_LOG_NORMAL);
+    switch (track_parse_cmdline(&opts, mode, argc, argv)) {
+    case TRACK_PARSE_HELP: usage(stdout); return EXIT_SUCCESS;
+    case TRACK_PARSE_VERSION: dc_print_version(); return EXIT_SUCCESS;
+    case TRACK_PARSE_ERROR: usage(stderr); return TRACK_EXIT_USAGE;
+    case TRACK_PARSE_OK: break;
+    }
+    return tracker_run(&opts);
 }

@@ -8,6 +8,8 @@
 #ifndef DC_TRACK_TRACK_H
 #define DC_TRACK_TRACK_H
 
+#include <stdio.h>
+
 #include "log.h"
 
 enum track_exit {
@@ -57,5 +59,20 @@ enum track_parse track_parse_cmdline(struct track_opts *o, enum track_mode mode,
 
 /* Do what o says: track, untrack or check one file. Returns an enum track_exit value. */
 int tracker_run(const struct track_opts *o);
+
+/* The options both programs take, as their --help lists them after --executable (and --exact):
+ * one text for the one parser. */
+#define TRACK_HELP_OPTIONS                                                                         \
+    "  --check            only report: exit 0 if PATH is tracked, 1 if not\n"                      \
+    "  --dry-run          check everything and show what would be done; change nothing\n"          \
+    "  --backup[=SUFFIX]  keep the original as PATH followed by SUFFIX (default '~')\n"            \
+    "  --force            also patch set-user-ID, set-group-ID or capability files\n"              \
+    "  --config FILE      read FILE instead of the system configuration\n"                         \
+    "  --verbose          say more;  --quiet  print errors only\n"                                 \
+    "  --help, --version\n"
+
+/* main() of either program: usage(stdout) for --help, usage(stderr) after a usage error.
+ * Returns the exit status. */
+int track_main(enum track_mode mode, void (*usage)(FILE *out), int argc, char **argv);
 
 #endif

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "conf.h"
+#include "loadconf.h"
 #include "log.h"
 #include "preload.h"
 #include "run.h"
@@ -88,7 +88,6 @@ int main(int argc, char **argv)
     struct conf conf = {0};
     struct dc_sysconf sys;
     struct stat st;
-    char err[1024];
     char *preload;
 
     dc_log_init(argv[0], DC_LOG_NORMAL);
@@ -96,10 +95,8 @@ int main(int argc, char **argv)
         usage(stderr);
         return EXIT_USAGE;
     }
-    if (dc_sysconf_load(&sys, conf.config_path, err, sizeof(err)) < 0) {
-        dc_err("%s", err);
+    if (dc_load_sysconf(&sys, conf.config_path) < 0)
         return EXIT_WRAP_FAILED;
-    }
     if (stat(sys.client_lib, &st) < 0 || !S_ISREG(st.st_mode)) {
         dc_err("client library not found at %s (client_lib in %s)", sys.client_lib,
                sys.source[0] ? sys.source : "the built-in defaults");

@@ -9,6 +9,8 @@ find_package(Threads REQUIRED)
 get_target_property(dc_sign_dir dc_sign_core SOURCE_DIR)
 set(dc_sign_fuzz_sources canon.c jsonscan.c rpc.c handler.c policy.c ksyms.c access.c peer.c)
 list(TRANSFORM dc_sign_fuzz_sources PREPEND ${dc_sign_dir}/)
+# The strict UTF-8 check canon.c calls, instrumented too.
+list(APPEND dc_sign_fuzz_sources ${PROJECT_SOURCE_DIR}/src/common/utf8.c)
 add_executable(fuzz_sign_request fuzz_sign_request.c ${dc_sign_fuzz_sources})
 target_compile_definitions(fuzz_sign_request PRIVATE _GNU_SOURCE)
 target_include_directories(fuzz_sign_request PRIVATE ${dc_sign_dir}

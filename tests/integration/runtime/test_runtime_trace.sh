@@ -146,4 +146,22 @@ if rt_start "$RT/p.json.gz" rt3 root --min-duration 10s; then
 else
     not_ok "daemon with --min-duration starts"
 fi
+
+# The same from datacrumbs.conf (runtime_min_duration), with nothing on the command line.
+CONF_MAIN=$RT_CONF
+RT_CONF=$RT/etc/datacrumbs-min.conf
+{ cat "$CONF_MAIN"; echo "runtime_min_duration = 10s"; } >"$RT_CONF"
+if rt_start "$RT/p.json.gz" rt4 root; then
+    "$RT_WRAP" --config "$RT_CONF" dd if=/dev/zero of="$P/short4.bin" bs=4096 count=4 status=none
+    rt_stop
+    check "runtime_min_duration: nothing recorded" [ "$(rt_summary_get rt4 events)" = 0 ]
+    check "runtime_min_duration: counted as drops" grep -q '"shorter_than_minimum": [1-9]' "$RT/run/datacrumbs-rt4.json"
+else
+    not_ok "daemon with runtime_min_duration starts"
+fi
+echo "runtime_ring_buffer = 3" >>"$RT_CONF"
+check_rc "runtime_ring_buffer = 3: refused" 3 "$RT_DAEMON" --config "$RT_CONF" --check "$RT/p.json.gz" rt5 root
+contains "runtime_ring_buffer = 3: the error names file, line and key" "$ERR" "datacrumbs-min.conf:"
+contains "runtime_ring_buffer = 3: says why" "$ERR" "power of two"
+RT_CONF=$CONF_MAIN
 finish

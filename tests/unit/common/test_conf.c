@@ -85,7 +85,10 @@ static void test_every_key(void **state)
                           "max_runtime_functions = 12\n"
                           "probe_validity = 12h\n"
                           "ready_timeout = 2m\n"
-                          "stop_timeout = 45s\n",
+                          "stop_timeout = 45s\n"
+                          "runtime_min_duration = 2us\n"
+                          "runtime_ring_buffer = 256\n"
+                          "runtime_gzip_level = 6\n",
                           &c, err, sizeof(err)),
                      0);
     assert_string_equal(c.secret_file, "/s/secret");
@@ -102,6 +105,9 @@ static void test_every_key(void **state)
     assert_int_equal(c.probe_validity, 12 * 3600);
     assert_int_equal(c.ready_timeout, 120);
     assert_int_equal(c.stop_timeout, 45);
+    assert_int_equal(c.runtime_min_duration, 2000);
+    assert_int_equal(c.runtime_ring_buffer, 256);
+    assert_int_equal(c.runtime_gzip_level, 6);
 }
 
 /* Each bad line, the error must name file:line, the key, and the reason. */
@@ -132,6 +138,12 @@ static void test_errors(void **state)
     expect_error("probe_validity = 10s\n", 1, "probe_validity", "out of range");
     expect_error("ready_timeout = h\n", 1, "ready_timeout", "not a duration");
     expect_error("admin_group = a b\n", 1, "admin_group", "not a valid group");
+    expect_error("runtime_ring_buffer = 100\n", 1, "runtime_ring_buffer", "power of two");
+    expect_error("runtime_ring_buffer = 8192\n", 1, "runtime_ring_buffer", "out of range");
+    expect_error("runtime_ring_buffer = 0\n", 1, "runtime_ring_buffer", "out of range");
+    expect_error("runtime_gzip_level = 10\n", 1, "runtime_gzip_level", "out of range");
+    expect_error("runtime_min_duration = 2 us\n", 1, "runtime_min_duration", "not a duration");
+    expect_error("runtime_min_duration = 11s\n", 1, "runtime_min_duration", "out of range");
     expect_error("a line without an equals sign\n", 1, NULL, "expected 'key = value'");
 }
 
@@ -220,6 +232,20 @@ static void test_durations(void **state)
     assert_int_equal(dc_parse_duration("1dd", &v), -1);
     assert_int_equal(dc_parse_duration(" 1", &v), -1);
     assert_int_equal(dc_parse_duration("999999999999999999d", &v), -1);
+    assert_int_equal(dc_parse_ns("750", &v), 0);
+    assert_int_equal(v, 750);
+    assert_int_equal(dc_parse_ns("2us", &v), 0);
+    assert_int_equal(v, 2000);
+    assert_int_equal(dc_parse_ns("3ms", &v), 0);
+    assert_int_equal(v, 3000000);
+    assert_int_equal(dc_parse_ns("1s", &v), 0);
+    assert_int_equal(v, 1000000000);
+    assert_int_equal(dc_parse_ns("99999999999999999999s", &v), -1);
+    assert_int_equal(dc_parse_ns("20000000000s", &v), -1); /* overflows */
+    assert_int_equal(dc_parse_ns("", &v), -1);
+    assert_int_equal(dc_parse_ns("1 us", &v), -1);
+    assert_int_equal(dc_parse_ns("-1", &v), -1);
+    assert_int_equal(dc_parse_ns("5min", &v), -1);
 }
 
 int main(void)

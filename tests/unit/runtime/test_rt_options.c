@@ -25,7 +25,7 @@ static void test_positionals(void **state)
     assert_string_equal(o.probe_file, "/p.json.gz");
     assert_null(o.run_id);
     assert_null(o.user);
-    assert_int_equal(o.ring_mb, RT_RING_MB_DEFAULT);
+    assert_int_equal(o.ring_mb, 0); /* from the configuration, later */
     assert_int_equal(PARSE(&o, "/p", "job.42", "alice"), RT_CMD_RUN);
     assert_string_equal(o.run_id, "job.42");
     assert_string_equal(o.user, "alice");
@@ -66,7 +66,6 @@ static void test_errors(void **state)
 static void test_values(void **state)
 {
     struct rt_opts o;
-    uint64_t ns;
 
     assert_int_equal(
         PARSE(&o, "--ring-buffer", "256", "--gzip-level", "6", "--min-duration", "2us", "-v", "/p"),
@@ -77,22 +76,35 @@ static void test_values(void **state)
     assert_true(o.verbose);
     assert_int_equal(PARSE(&o, "--help"), RT_CMD_HELP);
     assert_int_equal(PARSE(&o, "--version", "/p"), RT_CMD_VERSION);
-    assert_int_equal(rt_parse_ns("750", &ns), 0);
-    assert_int_equal(ns, 750);
-    assert_int_equal(rt_parse_ns("3ms", &ns), 0);
-    assert_int_equal(ns, 3000000);
-    assert_int_equal(rt_parse_ns("1s", &ns), 0);
-    assert_int_equal(ns, 1000000000);
-    assert_int_equal(rt_parse_ns("99999999999999999999s", &ns), -1);
-    assert_int_equal(rt_parse_ns("20000000000s", &ns), -1); /* overflows 64 bits */
-    assert_int_equal(rt_parse_ns("", &ns), -1);
-    assert_int_equal(rt_parse_ns("1 us", &ns), -1);
+}
+
+/* The command line wins; what it left unset comes from datacrumbs.conf. */
+static void test_conf_fills_the_rest(void **state)
+{
+    struct dc_sysconf sys;
+    struct rt_opts o;
+
+    dc_sysconf_defaults(&sys);
+    assert_int_equal(PARSE(&o, "/p"), RT_CMD_RUN);
+    rt_opts_apply_conf(&o, &sys);
+    assert_int_equal(o.ring_mb, 64);
+    assert_int_equal(o.gzip_level, 1);
+    assert_int_equal(o.min_duration_ns, 0);
+    sys.runtime_ring_buffer = 16;
+    sys.runtime_gzip_level = 9;
+    sys.runtime_min_duration = 5000;
+    assert_int_equal(PARSE(&o, "--ring-buffer", "128", "--min-duration", "0", "/p"), RT_CMD_RUN);
+    rt_opts_apply_conf(&o, &sys);
+    assert_int_equal(o.ring_mb, 128);
+    assert_int_equal(o.gzip_level, 9);
+    assert_int_equal(o.min_duration_ns, 0); /* given as 0: not the configured 5us */
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_positionals),
+        cmocka_unit_test(test_conf_fills_the_rest),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_values),
     };
