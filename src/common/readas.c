@@ -9,6 +9,7 @@
  * a root open to race, and the bytes the caller verifies are the bytes it uses.
  */
 #include "readas.h"
+#include "writeall.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -32,23 +33,6 @@ struct child_hdr {
 };
 
 enum { STEP_OK, STEP_CREDS, STEP_OPEN, STEP_STAT, STEP_NOT_REGULAR, STEP_TOO_LARGE, STEP_READ };
-
-static int write_all(int fd, const void *buf, size_t len)
-{
-    const char *p = buf;
-
-    while (len) {
-        ssize_t n = write(fd, p, len);
-
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return -1;
-        p += n;
-        len -= (size_t)n;
-    }
-    return 0;
-}
 
 /* The child: become the user, open, stream. Never returns. */
 static void child(int out, const char *path, const char *user, uid_t uid, gid_t gid, size_t max)
@@ -89,7 +73,7 @@ static void child(int out, const char *path, const char *user, uid_t uid, gid_t 
         goto fail;
     }
     h.size = (uint64_t)st.st_size;
-    if (write_all(out, &h, sizeof(h)) < 0)
+    if (dc_write_all(out, &h, sizeof(h)) < 0)
         _exit(1);
     for (uint64_t sent = 0; sent <= max;) {
         ssize_t n = read(fd, buf, sizeof(buf));
@@ -100,13 +84,13 @@ static void child(int out, const char *path, const char *user, uid_t uid, gid_t 
             _exit(2); /* the parent sees a short stream */
         if (n == 0)
             _exit(0);
-        if (write_all(out, buf, (size_t)n) < 0)
+        if (dc_write_all(out, buf, (size_t)n) < 0)
             _exit(1);
         sent += (uint64_t)n;
     }
     _exit(0);
 fail:
-    write_all(out, &h, sizeof(h));
+    dc_write_all(out, &h, sizeof(h));
     _exit(1);
 }
 

@@ -16,6 +16,10 @@ int dc_write_all(int fd, const void *buf, size_t len)
             continue;
         if (n < 0)
             return -1;
+        if (n == 0) { /* never for len > 0 on a file or pipe; do not spin */
+            errno = EIO;
+            return -1;
+        }
         p += n;
         len -= (size_t)n;
     }

@@ -6,6 +6,7 @@
  * group, so ^C reaches them too.
  */
 #include "fanout.h"
+#include "writeall.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -37,21 +38,6 @@ static long now_ms(void)
 
     clock_gettime(CLOCK_MONOTONIC, &t);
     return t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
-
-static int write_all(int fd, const char *buf, size_t len)
-{
-    while (len) {
-        ssize_t n = write(fd, buf, len);
-
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return -1;
-        buf += n;
-        len -= (size_t)n;
-    }
-    return 0;
 }
 
 /* Start one job; the slot holds its pid and pipes. -1 when it could not be started. */
@@ -87,7 +73,7 @@ static int start(struct slot *s, struct dc_job *job, long timeout_ms)
     /* A request is far smaller than a pipe buffer: this does not block. A child that died
      * at once gives EPIPE (SIGPIPE is ignored while the pool runs); its exit says why. */
     if (job->input_len)
-        write_all(in[1], job->input, job->input_len);
+        dc_write_all(in[1], job->input, job->input_len);
     close(in[1]);
     s->out_fd = out[0];
     s->err_fd = err[0];

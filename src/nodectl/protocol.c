@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* protocol.c - request and reply lines between the fan-out tools and node control. */
 #include "protocol.h"
+#include "utf8.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -47,30 +48,6 @@ void dc_text_sanitize(char *s)
             *s = '?';
 }
 
-/* Length of the UTF-8 sequence at s (1-4), or 0 when it is not valid UTF-8. */
-static size_t utf8_len(const unsigned char *s)
-{
-    if (s[0] < 0x80)
-        return 1;
-    if (s[0] >= 0xc2 && s[0] <= 0xdf)
-        return (s[1] & 0xc0) == 0x80 ? 2 : 0;
-    if (s[0] >= 0xe0 && s[0] <= 0xef) {
-        if ((s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80)
-            return 0;
-        if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] > 0x9f))
-            return 0; /* overlong, or a UTF-16 surrogate */
-        return 3;
-    }
-    if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-        if ((s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80 || (s[3] & 0xc0) != 0x80)
-            return 0;
-        if ((s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] > 0x8f))
-            return 0;
-        return 4;
-    }
-    return 0;
-}
-
 bool dc_probe_path_valid(const char *path, char *err, size_t errlen)
 {
     const unsigned char *p = (const unsigned char *)path;
@@ -87,7 +64,7 @@ bool dc_probe_path_valid(const char *path, char *err, size_t errlen)
         snprintf(err, errlen, "the probe file path is longer than %d bytes", PATH_MAX - 1);
         return false;
     }
-    while (*p) {
+    for (size_t left = strlen(path); *p;) {
         size_t n;
 
         if (*p < 0x20 || *p == 0x7f) {
@@ -95,12 +72,13 @@ bool dc_probe_path_valid(const char *path, char *err, size_t errlen)
                      (size_t)((const char *)p - path) + 1);
             return false;
         }
-        if ((n = utf8_len(p)) == 0) {
+        if ((n = dc_utf8_seq(p, left)) == 0) {
             snprintf(err, errlen, "the probe file path is not valid UTF-8 (byte %zu)",
                      (size_t)((const char *)p - path) + 1);
             return false;
         }
         p += n;
+        left -= n;
     }
     return true;
 }
