@@ -64,6 +64,8 @@ int dc_spawn_run(const char *const argv[], const char *const envp[], int timeout
     posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
     posix_spawn_file_actions_adddup2(&fa, pfd[1], 1);
     posix_spawn_file_actions_adddup2(&fa, pfd[1], 2);
+    /* Descriptors slurmd or the ssh session left open must not reach a root helper. */
+    posix_spawn_file_actions_addclosefrom_np(&fa, 3);
     posix_spawnattr_init(&attr);
     sigemptyset(&none);
     sigfillset(&all);

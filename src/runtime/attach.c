@@ -375,7 +375,8 @@ static void attach_multi(struct rt_bpf *b, struct rt_plan *p, const char *path, 
 
 static void attach_binary(struct rt_bpf *b, struct rt_plan *p, size_t bin)
 {
-    const char *path = p->bins[bin].path;
+    /* The inode the plan opened and checked, never the path again. */
+    const char *path = p->bins[bin].attach_path;
     size_t n = 0, m;
     size_t *idx = calloc(p->nfuncs, sizeof(*idx));
     uint64_t *offs = calloc(p->nfuncs, sizeof(*offs)), *cookies = calloc(p->nfuncs, 8);

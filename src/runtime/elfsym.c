@@ -13,6 +13,7 @@
 
 struct elf_file {
     int fd;
+    int own_fd; /* opened here, closed here */
     Elf *elf;
     GElf_Phdr *loads; /* PT_LOAD program headers */
     size_t nloads;
@@ -23,29 +24,27 @@ static void elf_file_close(struct elf_file *ef)
     free(ef->loads);
     if (ef->elf)
         elf_end(ef->elf);
-    if (ef->fd >= 0)
+    if (ef->own_fd && ef->fd >= 0)
         close(ef->fd);
 }
 
-static int elf_file_open(struct elf_file *ef, const char *path, char *err, size_t errlen)
+/* Read the ELF file open at fd (label names it in errors). */
+static int elf_file_init(struct elf_file *ef, int fd, int own_fd, const char *label, char *err,
+                         size_t errlen)
 {
     GElf_Ehdr eh;
     size_t nph;
 
     memset(ef, 0, sizeof(*ef));
-    ef->fd = -1;
+    ef->fd = fd;
+    ef->own_fd = own_fd;
     if (elf_version(EV_CURRENT) == EV_NONE) {
         snprintf(err, errlen, "libelf is too old");
-        return -1;
-    }
-    ef->fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (ef->fd < 0) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
-        return -1;
+        goto fail;
     }
     ef->elf = elf_begin(ef->fd, ELF_C_READ_MMAP, NULL);
     if (!ef->elf || elf_kind(ef->elf) != ELF_K_ELF || !gelf_getehdr(ef->elf, &eh)) {
-        snprintf(err, errlen, "%s: not an ELF file", path);
+        snprintf(err, errlen, "%s: not an ELF file", label);
         goto fail;
     }
     if (elf_getphdrnum(ef->elf, &nph) == 0 && nph > 0) {
@@ -65,6 +64,18 @@ static int elf_file_open(struct elf_file *ef, const char *path, char *err, size_
 fail:
     elf_file_close(ef);
     return -1;
+}
+
+static int elf_file_open(struct elf_file *ef, const char *path, char *err, size_t errlen)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+    if (fd < 0) {
+        memset(ef, 0, sizeof(*ef));
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        return -1;
+    }
+    return elf_file_init(ef, fd, 1, path, err, errlen);
 }
 
 /* File offset of a symbol value: through the PT_LOAD segment holding it, else its section. */
@@ -211,16 +222,11 @@ static void resolve_visit(const char *name, uint64_t off, int score, void *arg)
     }
 }
 
-int rt_elf_resolve(const char *path, struct rt_elf_query *q, size_t n, char *err, size_t errlen)
+static int resolve(struct elf_file *ef, struct rt_elf_query *q, size_t n, char *err, size_t errlen)
 {
     struct resolve_ctx c = {.q = q, .n = n};
-    struct elf_file ef;
     int rc = -1;
 
-    for (size_t i = 0; i < n; i++)
-        q[i].found = 0;
-    if (elf_file_open(&ef, path, err, errlen) < 0)
-        return -1;
     c.order = calloc(n ? n : 1, sizeof(*c.order));
     c.score = calloc(n ? n : 1, sizeof(*c.score));
     if (!c.order || !c.score) {
@@ -232,11 +238,103 @@ int rt_elf_resolve(const char *path, struct rt_elf_query *q, size_t n, char *err
     sort_q = q;
     qsort(c.order, n, sizeof(*c.order), cmp_order);
     sort_q = NULL;
-    each_symbol(&ef, resolve_visit, &c);
+    each_symbol(ef, resolve_visit, &c);
     rc = 0;
 cleanup:
     free(c.order);
     free(c.score);
+    elf_file_close(ef);
+    return rc;
+}
+
+int rt_elf_resolve(const char *path, struct rt_elf_query *q, size_t n, char *err, size_t errlen)
+{
+    struct elf_file ef;
+
+    for (size_t i = 0; i < n; i++)
+        q[i].found = 0;
+    if (elf_file_open(&ef, path, err, errlen) < 0)
+        return -1;
+    return resolve(&ef, q, n, err, errlen);
+}
+
+int rt_elf_resolve_fd(int fd, const char *label, struct rt_elf_query *q, size_t n, char *err,
+                      size_t errlen)
+{
+    struct elf_file ef;
+
+    for (size_t i = 0; i < n; i++)
+        q[i].found = 0;
+    if (elf_file_init(&ef, fd, 0, label, err, errlen) < 0)
+        return -1;
+    return resolve(&ef, q, n, err, errlen);
+}
+
+struct verify_ctx {
+    struct rt_elf_query *q;
+    size_t *order; /* indices of q sorted by offset */
+    size_t n;
+};
+
+static int cmp_offset(const void *a, const void *b)
+{
+    uint64_t x = sort_q[*(const size_t *)a].offset, y = sort_q[*(const size_t *)b].offset;
+
+    return x < y ? -1 : x > y;
+}
+
+/* name is the query's name, spelled in the symbol table as itself or as "name@VERSION". */
+static int same_function(const char *sym, const char *name)
+{
+    size_t len = strlen(name);
+
+    return strncmp(sym, name, len) == 0 && (sym[len] == '\0' || sym[len] == '@');
+}
+
+static void verify_visit(const char *name, uint64_t off, int score, void *arg)
+{
+    struct verify_ctx *c = arg;
+    size_t l = 0, h = c->n;
+
+    (void)score;
+    while (l < h) {
+        size_t m = (l + h) / 2;
+
+        if (c->q[c->order[m]].offset < off)
+            l = m + 1;
+        else
+            h = m;
+    }
+    for (; l < c->n && c->q[c->order[l]].offset == off; l++)
+        if (same_function(name, c->q[c->order[l]].name))
+            c->q[c->order[l]].found = 1;
+}
+
+int rt_elf_verify_fd(int fd, const char *label, struct rt_elf_query *q, size_t n, char *err,
+                     size_t errlen)
+{
+    struct verify_ctx c = {.q = q, .n = n};
+    struct elf_file ef;
+    int rc = -1;
+
+    for (size_t i = 0; i < n; i++)
+        q[i].found = 0;
+    if (elf_file_init(&ef, fd, 0, label, err, errlen) < 0)
+        return -1;
+    c.order = calloc(n ? n : 1, sizeof(*c.order));
+    if (!c.order) {
+        snprintf(err, errlen, "out of memory");
+        goto cleanup;
+    }
+    for (size_t i = 0; i < n; i++)
+        c.order[i] = i;
+    sort_q = q;
+    qsort(c.order, n, sizeof(*c.order), cmp_offset);
+    sort_q = NULL;
+    each_symbol(&ef, verify_visit, &c);
+    rc = 0;
+cleanup:
+    free(c.order);
     elf_file_close(&ef);
     return rc;
 }

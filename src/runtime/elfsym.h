@@ -20,6 +20,19 @@ struct rt_elf_query {
  */
 int rt_elf_resolve(const char *path, struct rt_elf_query *q, size_t n, char *err, size_t errlen);
 
+/* The same for the ELF file open at fd (not closed; label names it in errors). */
+int rt_elf_resolve_fd(int fd, const char *label, struct rt_elf_query *q, size_t n, char *err,
+                      size_t errlen);
+
+/*
+ * For probe files that give "name:0xOFFSET": set found when a defined function symbol called
+ * name (or name@VERSION) starts at file offset q[i].offset -- any other offset could be the
+ * middle of an instruction, and a breakpoint there would corrupt every process that maps the
+ * file. Returns 0, or -1 with err set when the file cannot be read as ELF.
+ */
+int rt_elf_verify_fd(int fd, const char *label, struct rt_elf_query *q, size_t n, char *err,
+                     size_t errlen);
+
 /*
  * Call fn for every defined function symbol of the file with a distinct file offset (the bench
  * and the test helper build large probe files with it). Returns the number visited or -1.

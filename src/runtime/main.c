@@ -283,6 +283,30 @@ static int finish(struct run *r, int status)
     return status;
 }
 
+/*
+ * The binaries the probe file names are opened as the user it was issued for: root's rights
+ * must not reach files (or devices) the user could not read. Not root: already a user.
+ */
+static int resolve_as_user(struct run *r)
+{
+    gid_t groups[DC_FSIDENT_GROUPS_MAX];
+    struct dc_fsident as = {.uid = r->who.uid, .gid = r->who.gid, .groups = groups};
+    long n;
+
+    if (geteuid() != 0) {
+        rt_plan_resolve(&r->plan, NULL);
+        return 0;
+    }
+    n = dc_user_groups(r->who.user, r->who.gid, groups, DC_FSIDENT_GROUPS_MAX);
+    if (n < 0) {
+        dc_err("cannot read the groups of user %s", r->who.user);
+        return -1;
+    }
+    as.ngroups = (size_t)n;
+    rt_plan_resolve(&r->plan, &as);
+    return 0;
+}
+
 static int run(struct run *r)
 {
     char err[1024];
@@ -311,7 +335,8 @@ static int run(struct run *r)
         return EXIT_REFUSED;
     }
     r->have_plan = 1;
-    rt_plan_resolve(&r->plan);
+    if (resolve_as_user(r) < 0)
+        return EXIT_CONFIG;
     if (r->opts.check)
         return print_check(r);
     if (rt_plan_count_traceable(&r->plan) == 0) {

@@ -248,6 +248,7 @@ static void split_offset(struct rt_func *f)
     else {
         f->offset = off;
         f->has_offset = 1;
+        f->given_offset = 1;
     }
 }
 
@@ -257,6 +258,7 @@ static int add_binary(struct rt_plan *p, const char *path)
         if (strcmp(p->bins[i].path, path) == 0)
             return (int)i;
     p->bins[p->nbins].path = strdup(path);
+    p->bins[p->nbins].fd = -1;
     if (!p->bins[p->nbins].path)
         return -1;
     return (int)p->nbins++;
@@ -378,15 +380,11 @@ static void resolve_syscalls(struct rt_plan *p)
  */
 static void check_instructions(struct rt_plan *p, size_t b)
 {
-    int fd = open(p->bins[b].path, O_RDONLY | O_CLOEXEC);
+    int fd = p->bins[b].fd;
     struct stat st;
 
-    if (fd < 0)
+    if (fstat(fd, &st) < 0 || st.st_size <= 0)
         return; /* attaching will say why */
-    if (fstat(fd, &st) < 0 || st.st_size <= 0) {
-        close(fd);
-        return;
-    }
     /*
      * pread, not mmap: the kernel installs every active uprobe's int3 into any mapping of the
      * file that may execute (a PROT_READ private mapping qualifies), so a mapping would show
@@ -409,10 +407,84 @@ static void check_instructions(struct rt_plan *p, size_t b)
         if (n > 0 && (why = rt_unprobeable_insn(code, (size_t)n)))
             rt_plan_fail(f, "%s", why);
     }
-    close(fd);
 }
 
-static void resolve_binary(struct rt_plan *p, size_t b)
+/* The file itself, once: as the user when there is one. Sets bin->fd or bin->error. */
+static void open_binary(struct rt_binary *bin, const struct dc_fsident *as)
+{
+    char err[512];
+    int fd = -1, e = 0;
+    enum dc_openas r;
+
+    if (as) {
+        r = dc_open_as(as, bin->path, &fd, &e);
+    } else {
+        struct stat st;
+
+        r = DC_OPENAS_OK;
+        if ((fd = open(bin->path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)) < 0) {
+            e = errno;
+            r = DC_OPENAS_DENIED;
+        } else if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+            close(fd);
+            fd = -1;
+            r = DC_OPENAS_NOT_REGULAR;
+        }
+    }
+    switch (r) {
+    case DC_OPENAS_OK:
+        bin->fd = fd;
+        snprintf(bin->attach_path, sizeof(bin->attach_path), "/proc/self/fd/%d", fd);
+        return;
+    case DC_OPENAS_NOT_REGULAR:
+        snprintf(err, sizeof(err), "%s: not a regular file", bin->path);
+        break;
+    case DC_OPENAS_DENIED:
+        snprintf(err, sizeof(err), "%s: %s%s", bin->path, strerror(e), as ? " (as the user)" : "");
+        break;
+    case DC_OPENAS_NO_IDENTITY:
+        snprintf(err, sizeof(err), "%s: cannot take the user's identity: %s", bin->path,
+                 strerror(e));
+        break;
+    }
+    bin->error = strdup(err);
+}
+
+/* Offsets the probe file gives ("name:0x...") must be where function name starts. */
+static void verify_given_offsets(struct rt_plan *p, size_t b)
+{
+    struct rt_binary *bin = &p->bins[b];
+    struct rt_elf_query *q = calloc(p->nfuncs ? p->nfuncs : 1, sizeof(*q));
+    size_t *who = calloc(p->nfuncs ? p->nfuncs : 1, sizeof(*who)), n = 0;
+    char err[512];
+
+    if (!q || !who) {
+        bin->error = strdup("out of memory");
+        goto cleanup;
+    }
+    for (size_t i = 0; i < p->nfuncs; i++) {
+        struct rt_func *f = &p->funcs[i];
+
+        if (f->binary == (int)b && !f->error && f->given_offset) {
+            q[n].name = f->symbol;
+            q[n].offset = f->offset;
+            who[n++] = i;
+        }
+    }
+    if (n && rt_elf_verify_fd(bin->fd, bin->path, q, n, err, sizeof(err)) < 0) {
+        bin->error = strdup(err);
+        goto cleanup;
+    }
+    for (size_t k = 0; k < n; k++)
+        if (!q[k].found)
+            rt_plan_fail(&p->funcs[who[k]], "0x%llx is not where function '%s' starts in %s",
+                         (unsigned long long)q[k].offset, q[k].name, bin->path);
+cleanup:
+    free(q);
+    free(who);
+}
+
+static void resolve_binary(struct rt_plan *p, size_t b, const struct dc_fsident *as)
 {
     struct rt_binary *bin = &p->bins[b];
     struct rt_elf_query *q = NULL;
@@ -420,18 +492,19 @@ static void resolve_binary(struct rt_plan *p, size_t b)
     char err[512];
     struct stat st;
 
-    if (stat(bin->path, &st) < 0) {
-        snprintf(err, sizeof(err), "%s: %s", bin->path, strerror(errno));
-        bin->error = strdup(err);
+    open_binary(bin, as);
+    if (bin->error)
         return;
-    }
-    if (!S_ISREG(st.st_mode)) {
-        snprintf(err, sizeof(err), "%s: not a regular file", bin->path);
+    if (fstat(bin->fd, &st) < 0) {
+        snprintf(err, sizeof(err), "%s: %s", bin->path, strerror(errno));
         bin->error = strdup(err);
         return;
     }
     bin->dev = st.st_dev;
     bin->ino = st.st_ino;
+    verify_given_offsets(p, b);
+    if (bin->error)
+        return;
     q = calloc(p->nfuncs ? p->nfuncs : 1, sizeof(*q));
     who = calloc(p->nfuncs ? p->nfuncs : 1, sizeof(*who));
     if (!q || !who) {
@@ -446,7 +519,7 @@ static void resolve_binary(struct rt_plan *p, size_t b)
             who[n++] = i;
         }
     }
-    if (n && rt_elf_resolve(bin->path, q, n, err, sizeof(err)) < 0) {
+    if (n && rt_elf_resolve_fd(bin->fd, bin->path, q, n, err, sizeof(err)) < 0) {
         bin->error = strdup(err);
         goto cleanup;
     }
@@ -508,11 +581,11 @@ static void find_aliases(struct rt_plan *p)
 }
 
 /* Aliases of kernel functions are not detected (the kernel resolves names). */
-void rt_plan_resolve(struct rt_plan *p)
+void rt_plan_resolve(struct rt_plan *p, const struct dc_fsident *as)
 {
     resolve_syscalls(p);
     for (size_t b = 0; b < p->nbins; b++)
-        resolve_binary(p, b);
+        resolve_binary(p, b, as);
     for (size_t i = 0; i < p->nfuncs; i++) {
         struct rt_func *f = &p->funcs[i];
 
@@ -611,6 +684,8 @@ void rt_plan_free(struct rt_plan *p)
     for (size_t b = 0; b < p->nbins; b++) {
         free(p->bins[b].path);
         free(p->bins[b].error);
+        if (p->bins[b].fd >= 0)
+            close(p->bins[b].fd);
     }
     free(p->funcs);
     free(p->bins);

@@ -18,6 +18,7 @@
 #include <sys/types.h>
 
 #include "event.h"
+#include "openas.h"
 
 enum rt_arg_type {
     RT_ARG_INT,  /* signed integer of `bytes` bytes */
@@ -47,6 +48,7 @@ struct rt_func {
     int binary;      /* index in plan.bins (uprobes), else -1 */
     uint64_t offset; /* file offset (uprobes) once known */
     int has_offset;
+    int given_offset;  /* "name:0x...": the offset must be where function name starts */
     int nr;            /* syscall number, else -1 */
     unsigned alias_of; /* another function at the same address: traced under its name */
     unsigned nargs;
@@ -59,6 +61,8 @@ struct rt_func {
 
 struct rt_binary {
     char *path;
+    int fd;               /* the file, opened once as the user; every later step uses this inode */
+    char attach_path[32]; /* "/proc/self/fd/N": the kernel attaches to the same inode */
     dev_t dev;
     ino_t ino;
     char *error; /* the whole file cannot be used */
@@ -76,9 +80,14 @@ struct rt_plan {
  * when the categories cannot be read at all (the file is then refused). */
 int rt_plan_build(struct rt_plan *p, const json_t *categories, char *err, size_t errlen);
 
-/* Syscall numbers, ELF symbols and file identities; afterwards every function either has what
- * attaching needs or an error. */
-void rt_plan_resolve(struct rt_plan *p);
+/*
+ * Syscall numbers, ELF symbols and file identities; afterwards every function either has what
+ * attaching needs or an error. Each binary is opened once, as `as` (the traced user; NULL:
+ * with the daemon's own identity), and stays open until rt_plan_free: the probe file names
+ * paths in the user's reach, so root must neither open them with its own rights nor look the
+ * path up again later.
+ */
+void rt_plan_resolve(struct rt_plan *p, const struct dc_fsident *as);
 
 /* Functions in the file (what max_runtime_functions limits) and those still traceable. */
 size_t rt_plan_count_traceable(const struct rt_plan *p);

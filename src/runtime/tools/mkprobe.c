@@ -195,7 +195,8 @@ int main(int argc, char **argv)
             if (!(c1 = strchr(v, ':')))
                 usage();
             *c1 = '\0';
-            c2 = strrchr(c1 + 1, ':');
+            /* NAMES may be "name:0xOFFSET"; MAX of --uprobe-all is the last field. */
+            c2 = all ? strrchr(c1 + 1, ':') : strchr(c1 + 1, ':');
             if (!all && !c2)
                 usage();
             cat = category(DC_PF_UPROBE, v);

@@ -91,5 +91,5 @@ alive() {
 
 # leftovers DIR: the names of what a run left in DIR/run (an empty string when nothing).
 leftovers() {
-    (cd "$1/run" && ls -A | grep -v '\.json$' | tr '\n' ' ')
+    (cd "$1/run" && ls -A | grep -v '\.json$' | grep -v '^stub-fds-' | tr '\n' ' ')
 }

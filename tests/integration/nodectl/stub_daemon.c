@@ -13,7 +13,8 @@
  *   never-ready  runs but never writes the ready file
  *   ignore-term  ignores SIGTERM (node control must fall back to SIGKILL)
  * Otherwise it writes <run_dir>/datacrumbs-RUN_ID.ready, waits for SIGTERM or SIGINT, removes
- * the ready file and exits 0. Never installed.
+ * the ready file and exits 0. Either way it lists the descriptors it inherited above 2 in
+ * <run_dir>/stub-fds-{check,start}-RUN_ID (node control must pass none). Never installed.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -111,10 +112,32 @@ static int has_word(const char *text, const char *word)
     return 0;
 }
 
+/* The descriptors above 2 this process was started with, one per line, into path. */
+static void list_fds(const char *path)
+{
+    FILE *f = fopen(path, "we");
+    char link[64], target[4096];
+
+    if (!f)
+        return;
+    for (int fd = 3; fd < 1024; fd++) {
+        ssize_t n;
+
+        if (fd == fileno(f))
+            continue;
+        snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+        if ((n = readlink(link, target, sizeof(target) - 1)) < 0)
+            continue;
+        target[n] = '\0';
+        fprintf(f, "%d %s\n", fd, target);
+    }
+    fclose(f);
+}
+
 int main(int argc, char **argv)
 {
     const char *config = NULL, *probe = NULL, *run_id = "stub", *user = NULL;
-    char run_dir[4096] = "", ready[4200], text[65536];
+    char run_dir[4096] = "", ready[4200], fds[4200], text[65536];
     struct sigaction sa = {.sa_handler = on_signal};
     int check = 0, i = 1, fd;
 
@@ -137,6 +160,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "stub_daemon: no run_dir (give --config)\n");
         return 3;
     }
+    snprintf(fds, sizeof(fds), "%s/stub-fds-%s-%s", run_dir, check ? "check" : "start", run_id);
+    list_fds(fds);
     if (read_probe(probe, user, text, sizeof(text)) < 0) {
         fprintf(stderr, "stub_daemon: probe file %s refused: cannot read it\n", probe);
         return 4;

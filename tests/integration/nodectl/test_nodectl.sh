@@ -16,11 +16,18 @@ req() { printf '%s\n' "$@" | "$NODECTL" "${C[@]}" --stdin; }
 OK=$(probe p-ok ok)
 
 # --- check, start, status, stop ------------------------------------------------------------
+# Descriptors the caller (slurmd, an ssh session) leaves open never reach the root runtime.
+exec 7</etc/hostname 9>"$T/fd9"
 check_rc "check accepts a good probe file" 0 nc check r1 "$OK" root
 contains "check reports the secret fingerprint" "$OUT" "fingerprint "
 check "check leaves nothing behind" test -z "$(leftovers "$N")"
+check "the runtime's --check inherits no descriptor above 2" \
+    test -f "$N/run/stub-fds-check-r1" -a ! -s "$N/run/stub-fds-check-r1"
 
 check_rc "start" 0 nc start r1 "$OK" root
+check "the runtime inherits no descriptor above 2" \
+    test -f "$N/run/stub-fds-start-r1" -a ! -s "$N/run/stub-fds-start-r1"
+exec 7<&- 9>&-
 contains "start says started" "$OUT" "started (pid"
 ENV=$N/run/datacrumbs-r1.env
 check "env file exists" test -f "$ENV"

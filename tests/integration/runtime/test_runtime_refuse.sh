@@ -112,6 +112,36 @@ contains "USDT reported" "$OUT" "USDT probes are not supported"
 NOTHING "running it: nothing traceable, refused" 4 "$RT/unsafe.json.gz" r1 root
 contains "nothing traceable: says so" "$ERR" "nothing in it can be traced"
 check "refused start leaves no trace file" [ -z "$(find "$RT/traces" -type f)" ]
+# A given offset must be where the named function starts: a breakpoint one byte into it would
+# corrupt every process that maps libc (review finding: any user could have it signed).
+D --check "$RT/good.json.gz" r1 root >"$RT/check.out" 2>&1
+WOFF=$(sed -n "s|.*libc/write at $RT_LIBC+0x\([0-9a-f]*\).*|\1|p" "$RT/check.out" | head -1)
+check "write's offset in libc is known" test -n "$WOFF"
+MID=$(printf '%x' $((0x$WOFF + 1)))
+"$RT_MKPROBE" --secret "$RT/etc/secret" --out "$RT/offsets.json.gz" --user root \
+    --uprobe "c:$RT_LIBC:write:0x$WOFF,write:0x$MID,read:0x$WOFF"
+check_rc "--check with given offsets" 0 D --check "$RT/offsets.json.gz" r1 root
+contains "the offset where write starts is taken" "$OUT" "uprobe  c/write:0x$WOFF at $RT_LIBC+0x$WOFF"
+contains "one byte into write is refused" "$OUT" "0x$MID is not where function 'write' starts"
+contains "write's offset under another name is refused" "$OUT" "0x$WOFF is not where function 'read' starts"
+"$RT_MKPROBE" --secret "$RT/etc/secret" --out "$RT/midonly.json.gz" --user root \
+    --uprobe "c:$RT_LIBC:write:0x$MID"
+NOTHING "running a file whose only offset is mid-function: refused" 4 "$RT/midonly.json.gz" r1 root
+
+# The binaries a probe file names are opened as its user, once: not a file only root can
+# read, not a FIFO (without hanging), not a device.
+mkdir -p "$RT/rootdir" && chmod 0700 "$RT/rootdir" && cp "$RT_LIBC" "$RT/rootdir/libc.so"
+mkfifo "$RT/pub/fifo.so"
+"$RT_MKPROBE" --secret "$RT/etc/secret" --out "$RT/pub/bins.json.gz" --user nobody \
+    --syscalls s:read --uprobe "a:$RT/rootdir/libc.so:write" --uprobe "b:$RT/pub/fifo.so:write" \
+    --uprobe "d:/dev/zero:write" --uprobe "e:$RT_LIBC:write"
+chmod 0644 "$RT/pub/bins.json.gz"
+check_rc "--check for nobody with hostile binaries" 0 timeout 20 "$RT_DAEMON" --config "$RT_CONF" --check "$RT/pub/bins.json.gz" r1 nobody
+contains "a root-only binary is opened as the user: refused" "$OUT" "$RT/rootdir/libc.so: Permission denied (as the user)"
+contains "a FIFO is refused" "$OUT" "$RT/pub/fifo.so: not a regular file"
+contains "a device is refused" "$OUT" "/dev/zero: not a regular file"
+contains "the user's own libc is fine" "$OUT" "uprobe  e/write at $RT_LIBC+0x"
+
 # A start that fails after the files are prepared still leaves a summary saying so.
 sed "s|^client_lib = .*|client_lib = /bin/true|" "$RT_CONF" >"$RT/noclient.conf"
 check_rc "client library without the symbols: exit 5" 5 "$RT_DAEMON" --config "$RT/noclient.conf" "$RT/good.json.gz" r2 root

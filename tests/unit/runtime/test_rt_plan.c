@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "runtime/elfsym.h"
 #include "runtime/plan.h"
 #include "runtime/systab.h"
 
@@ -21,7 +22,7 @@ static void build(struct rt_plan *p, const char *categories)
     assert_non_null(c);
     assert_int_equal(rt_plan_build(p, c, err, sizeof(err)), 0);
     json_decref(c);
-    rt_plan_resolve(p);
+    rt_plan_resolve(p, NULL);
 }
 
 static const char *error_of(const struct rt_plan *p, size_t i)
@@ -94,33 +95,51 @@ __attribute__((noinline, used)) int rt_test_target_fn(int x)
     return x * 3 + 1;
 }
 
+/* The file offset of rt_test_target_fn in this test program. */
+static unsigned long long target_offset(const char *exe)
+{
+    struct rt_elf_query q = {.name = "rt_test_target_fn"};
+    char err[256];
+
+    assert_int_equal(rt_elf_resolve(exe, &q, 1, err, sizeof(err)), 0);
+    assert_true(q.found);
+    return (unsigned long long)q.offset;
+}
+
 static void test_uprobes(void **state)
 {
     struct rt_plan p;
     char cats[10240], exe[2048];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+    unsigned long long off;
 
     assert_true(n > 0);
     exe[n] = '\0';
+    off = target_offset(exe);
     snprintf(cats, sizeof(cats),
              "[{\"type\":2,\"name\":\"me\",\"functions\":[\"rt_test_target_fn\","
-             "\"rt_test_target_fn:0x1000\",\"nope_not_here\",\"bad:0xzz\",\"zero:0\","
-             "\"setjmp\",\"far:0x7fffffff\"],\"binary_path\":\"%s\"},"
+             "\"rt_test_target_fn:0x%llx\",\"nope_not_here\",\"bad:0xzz\",\"zero:0\","
+             "\"setjmp\",\"rt_test_target_fn:0x%llx\",\"rt_test_target_fn:0x7fffffff\","
+             "\"main:0x%llx\"],\"binary_path\":\"%s\"},"
              "{\"type\":2,\"name\":\"gone\",\"functions\":[\"f\"],"
              "\"binary_path\":\"/nonexistent/lib.so\"}]",
-             exe);
+             off, off + 1, off, exe);
     build(&p, cats);
     assert_null(p.funcs[0].error);
-    assert_true(p.funcs[0].has_offset && p.funcs[0].offset > 0);
+    assert_true(p.funcs[0].has_offset && p.funcs[0].offset == off);
     assert_null(p.funcs[1].error);
-    assert_int_equal(p.funcs[1].offset, 0x1000);
+    assert_int_equal(p.funcs[1].offset, off);
     assert_string_equal(p.funcs[1].symbol, "rt_test_target_fn");
     assert_non_null(strstr(error_of(&p, 2), "no function symbol 'nope_not_here'"));
     assert_non_null(strstr(error_of(&p, 3), "bad file offset"));
     assert_non_null(strstr(error_of(&p, 4), "bad file offset"));
     assert_non_null(strstr(error_of(&p, 5), "returns twice"));
-    assert_non_null(strstr(error_of(&p, 6), "past the end"));
-    assert_non_null(strstr(error_of(&p, 7), "/nonexistent/lib.so"));
+    /* A given offset must be where that very function starts: one byte into it (the middle
+     * of an instruction), past the end, or another function's start are all refused. */
+    assert_non_null(strstr(error_of(&p, 6), "is not where function 'rt_test_target_fn' starts"));
+    assert_non_null(strstr(error_of(&p, 7), "is not where function 'rt_test_target_fn' starts"));
+    assert_non_null(strstr(error_of(&p, 8), "is not where function 'main' starts"));
+    assert_non_null(strstr(error_of(&p, 9), "/nonexistent/lib.so"));
     /* The trace names the function without its offset. */
     assert_non_null(strstr(p.funcs[1].head, "\"name\":\"rt_test_target_fn\""));
     rt_plan_free(&p);
@@ -131,23 +150,27 @@ static void test_aliases(void **state)
     struct rt_plan p;
     char cats[10240], exe[2048];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+    unsigned long long off;
 
     assert_true(n > 0);
     exe[n] = '\0';
+    off = target_offset(exe);
     char *slash = strrchr(exe, '/');
 
     *slash = '\0';
     snprintf(cats, sizeof(cats),
              "[{\"type\":2,\"name\":\"a\",\"functions\":[\"rt_test_target_fn\"],"
-             "\"binary_path\":\"%s/%s\"},{\"type\":2,\"name\":\"b\",\"functions\":[\"x:0x1000\","
-             "\"rt_test_target_fn\",\"y:0x1000\"],\"binary_path\":\"%s/./%s\"}]",
-             exe, slash + 1, exe, slash + 1);
+             "\"binary_path\":\"%s/%s\"},{\"type\":2,\"name\":\"b\",\"functions\":["
+             "\"rt_test_target_fn:0x%llx\",\"rt_test_target_fn\",\"main\"],"
+             "\"binary_path\":\"%s/./%s\"}]",
+             exe, slash + 1, off, exe, slash + 1);
     build(&p, cats);
     /* The same file under another name is the same inode: one probe per address. */
     assert_int_equal(p.funcs[0].alias_of, 0);
-    assert_int_equal(p.funcs[1].alias_of, 0);
+    assert_null(p.funcs[1].error);
+    assert_int_equal(p.funcs[1].alias_of, 1);
     assert_int_equal(p.funcs[2].alias_of, 1);
-    assert_int_equal(p.funcs[3].alias_of, 2);
+    assert_int_equal(p.funcs[3].alias_of, 0);
     rt_plan_free(&p);
 }
 

@@ -39,7 +39,7 @@ static void test_summary(void **state)
     s.stats[DC_STAT_PROC_ADDED] = 2;
     assert_int_equal(rt_summary_drops(&s), 15);
     assert_int_equal(rt_plan_build(&p, cats, err, sizeof(err)), 0);
-    rt_plan_resolve(&p);
+    rt_plan_resolve(&p, NULL);
     p.funcs[0].attached = 1;
     rt_plan_fail(&p.funcs[2], "kprobe: %s", "No such file or directory");
     text = rt_summary_json(&s, &p);
