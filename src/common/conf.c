@@ -325,8 +325,12 @@ int dc_sysconf_load(struct dc_sysconf *c, const char *path, char *err, size_t er
     buf = slurp(file, &len, err, errlen);
     if (!buf)
         return -1;
-    if (memchr(buf, '\0', len)) {
-        snprintf(err, errlen, "%s: contains a NUL byte", file);
+    if ((line = memchr(buf, '\0', len)) != NULL) {
+        unsigned at = 1;
+
+        for (const char *p = buf; p < line; p++)
+            at += *p == '\n';
+        snprintf(err, errlen, "%s:%u: contains a NUL byte", file, at);
         free(buf);
         return -1;
     }

@@ -580,10 +580,41 @@ static void find_aliases(struct rt_plan *p)
     free(idx);
 }
 
+/* Whether this kernel can place kprobes at all: the kprobe PMU, or tracefs' kprobe_events
+ * (libbpf's fallback). Without either, --check must not promise them. */
+static int kprobes_available(void)
+{
+    static const char *const where[] = {"/sys/bus/event_source/devices/kprobe",
+                                        "/sys/kernel/tracing/kprobe_events",
+                                        "/sys/kernel/debug/tracing/kprobe_events"};
+
+    for (size_t i = 0; i < sizeof(where) / sizeof(where[0]); i++)
+        if (access(where[i], F_OK) == 0)
+            return 1;
+    return 0;
+}
+
+static void resolve_kernel(struct rt_plan *p)
+{
+    int have = -1;
+
+    for (size_t i = 0; i < p->nfuncs; i++) {
+        struct rt_func *f = &p->funcs[i];
+
+        if (f->kind != DC_KIND_KERNEL || f->error)
+            continue;
+        if (have < 0)
+            have = kprobes_available();
+        if (!have)
+            rt_plan_fail(f, "this kernel has no kprobes (no kprobe event source)");
+    }
+}
+
 /* Aliases of kernel functions are not detected (the kernel resolves names). */
 void rt_plan_resolve(struct rt_plan *p, const struct dc_fsident *as)
 {
     resolve_syscalls(p);
+    resolve_kernel(p);
     for (size_t b = 0; b < p->nbins; b++)
         resolve_binary(p, b, as);
     for (size_t i = 0; i < p->nfuncs; i++) {

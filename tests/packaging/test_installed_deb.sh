@@ -251,6 +251,13 @@ check "the signer socket kept listening (not restarted)" \
     [ "$(ct systemctl show -p ActiveEnterTimestampMonotonic --value datacrumbs_sign_probes.socket)" = "$SOCK_T" ]
 check "the running signer was restarted" [ "$(ct systemctl is-active datacrumbs_sign_probes.service)" = active ] \
     && [ "$(ct systemctl show -p MainPID --value datacrumbs_sign_probes.service)" != "$SIGNER_PID" ]
+# Configuring again (postinst configure with the old version, as on every upgrade) while the
+# secret is gone: none is made (the node may be waiting for the cluster's copy); it says so.
+ct mv "$SECRET" /root/secret.saved
+check_rc "dpkg -i of $V2 again without a secret" 0 dpkg_in -i /opt/dc-test/v2/datacrumbs-runtime.deb
+check "no secret is made on an upgrade" ct test ! -e "$SECRET"
+contains "... and the runtime says the secret is not usable" "$ERR$OUT" "datacrumbs-runtime: warning: the probe signing secret is not usable"
+ct mv /root/secret.saved "$SECRET"
 check_rc "systemctl stop datacrumbs@test.service" 0 ct timeout 120 systemctl stop datacrumbs@test.service
 if [ $BPF = yes ]; then
     trace=$(ct sh -c 'ls /var/lib/datacrumbs/traces/*/*/*/trace-dctest-test-*.pfw.gz 2>/dev/null' | head -1)

@@ -6,7 +6,7 @@
 # tmpfiles made /run/datacrumbs, the signer socket follows the preset: the test sets RHEL's
 # "disable *"), rpm -V finds nothing to report for any package, every file is root's and none
 # is world-writable. -tools installed without a secret says what is wrong and how to fix it.
-# Reinstalling the runtime keeps the secret. Erase keeps the secret (like a Debian remove) and
+# Reinstalling the runtime keeps the secret, and never makes one (only a first install does). Erase keeps the secret (like a Debian remove) and
 # leaves nothing else.
 #
 # Needs root, rpm and debootstrap; skips (77) otherwise. Packages: $DC_TEST_PACKAGES, or built
@@ -93,6 +93,9 @@ mv "$ROOT$SECRET" "$T_TMP/secret.saved"
 check_rc "-tools reinstalls without a secret" 0 rpm_root -i --nodeps --replacepkgs "$T_TMP/rpms/datacrumbs-utils-tools.rpm"
 contains "-tools says the secret is not usable" "$ERR$OUT" "datacrumbs-utils-tools: warning: the probe signing secret is not usable"
 contains "-tools gives the fix" "$ERR$OUT" "datacrumbs_secret create"
+check_rc "the runtime reinstalls without a secret" 0 rpm_root -i --nodeps --replacepkgs "$T_TMP/rpms/datacrumbs-runtime.rpm"
+check "no secret is made on a reinstall or upgrade" [ ! -e "$ROOT$SECRET" ]
+contains "... and the runtime says the secret is not usable" "$ERR$OUT" "datacrumbs-runtime: warning: the probe signing secret is not usable"
 mv "$T_TMP/secret.saved" "$ROOT$SECRET"
 check_rc "the runtime reinstalls" 0 rpm_root -i --nodeps --replacepkgs "$T_TMP/rpms/datacrumbs-runtime.rpm"
 check "... and keeps the secret" [ "$(ch datacrumbs_secret fingerprint)" = "$FPR" ]

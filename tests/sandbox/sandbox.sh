@@ -1,7 +1,8 @@
 # sandbox.sh - a throwaway DataCrumbs "system" under one directory, for tests and the demo.
 # Source it, then: sandbox_create DIR BUILD_DIR. Nothing touches /etc, /run or /var.
 # Sets SANDBOX (the dir), SANDBOX_CONF (its datacrumbs.conf) and SANDBOX_BIN (the programs).
-# Later pieces (the secret, the signer, the runtime) add functions here.
+# As root, sandbox_secret makes its probe signing secret and sandbox_signer_start runs a
+# signing service on its private socket; sandbox_destroy stops what it started.
 
 # sandbox_create DIR BUILD_DIR
 sandbox_create() {
@@ -29,6 +30,39 @@ CONF
         [ -f "$p" ] && [ -x "$p" ] && ln -sf "$p" "$SANDBOX_BIN/"
     done
     export SANDBOX SANDBOX_CONF SANDBOX_BIN SANDBOX_BUILD
+}
+
+# sandbox_secret: the sandbox's own secret (datacrumbs_secret create; root, as on a node).
+sandbox_secret() {
+    "$SANDBOX_BUILD/src/secret/datacrumbs_secret" --config "$SANDBOX_CONF" create
+}
+
+# sandbox_signer_start [LOG]: the signing service on the sandbox's socket, in the foreground
+# of a background job; waits until it listens. Sets SANDBOX_SIGNER_PID (also in run/signer.pid
+# for sandbox_destroy). Returns 1 (with the log's tail) when it does not come up.
+sandbox_signer_start() {
+    local log=${1:-$SANDBOX/log/signer.log}
+    "$SANDBOX_BUILD/src/sign_probes/datacrumbs_sign_probes" --config "$SANDBOX_CONF" \
+        --socket "$SANDBOX/run/sign.sock" --foreground 2>"$log" &
+    SANDBOX_SIGNER_PID=$!
+    echo "$SANDBOX_SIGNER_PID" >"$SANDBOX/run/signer.pid"
+    for _ in $(seq 200); do
+        [ -S "$SANDBOX/run/sign.sock" ] && return 0
+        kill -0 "$SANDBOX_SIGNER_PID" 2>/dev/null || break
+        sleep 0.05
+    done
+    tail -3 "$log" >&2
+    return 1
+}
+
+# sandbox_signer_stop: stop the signing service and wait for it.
+sandbox_signer_stop() {
+    local pid=${SANDBOX_SIGNER_PID:-}
+    SANDBOX_SIGNER_PID=
+    rm -f "$SANDBOX/run/signer.pid"
+    case $pid in '' | *[!0-9]*) return 0 ;; esac
+    [ "$pid" -gt 1 ] && kill -INT "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+    return 0
 }
 
 # sandbox_destroy: stop what the sandbox started (by pid file) and remove it.

@@ -54,6 +54,9 @@ check_rc "wrapped shell forks an unwrapped child" 0 "$RT_WRAP" --config "$RT_CON
 if [ -x "$THREADS" ]; then
     check_rc "wrapped threads" 0 "$RT_WRAP" --config "$RT_CONF" sh -c 'echo $$ >"$1.pid"; exec "$2" "$1.bin" 3' sh "$P/threads" "$THREADS"
 fi
+# A process that calls datacrumbs_stop() is traced no more from then on.
+STOPPER=$BUILD/tests/integration/runtime/rt_stopper
+check_rc "wrapped program that stops itself" 0 "$RT_WRAP" --config "$RT_CONF" "$STOPPER" "$P/before-stop.bin" "$P/after-stop.bin"
 sleep 0.3
 rt_stop
 check "SIGINT: exit 0" [ "$RT_RC" -eq 0 ]
@@ -89,6 +92,12 @@ lacks "nothing of the plain dd's pid" "$EV" "pid=$PLAIN "
 lacks "nothing of another user's wrapped dd" "$EV" "nobody.bin"
 lacks "nothing of a disabled wrapped dd" "$EV" "disabled.bin"
 check "other user's start was counted" bash -c "grep -A4 '\"processes\"' '$RT/run/datacrumbs-rt1.json' | grep -q '\"other_users_ignored\": [1-9]'"
+contains "calls before datacrumbs_stop() are traced" "$EV" "$P/before-stop.bin"
+lacks "calls after datacrumbs_stop() are not" "$EV" "$P/after-stop.bin"
+check "processes that stopped or exited are counted as finished" \
+    bash -c "grep -A4 '\"processes\"' '$RT/run/datacrumbs-rt1.json' | grep -q '\"finished\": [1-9]'"
+check "writes carry their descriptor (dd writes its output through fd 1)" \
+    grep -q "^pid=$TRACED_PID .*cat=libc name=write .*fd=1 .*n=4096 ret=4096" "$RT/ev.txt"
 contains "child forked by a wrapped shell is traced" "$EV" "filename=$P/child.bin"
 SH_PID=$(cat "$P/sh.pid")
 CHILD_PID=$(grep "filename=$P/child.bin" "$RT/ev.txt" | head -1 | sed 's/^pid=\([0-9]*\) .*/\1/')
@@ -98,7 +107,13 @@ if [ -x "$THREADS" ]; then
     check "all threads of a wrapped process are traced (3 tids, 1 pid)" [ "$(printf '%s\n' "$TPIDS" | awk '{print $2}' | sort -u | wc -l)" -eq 3 ] && [ "$(printf '%s\n' "$TPIDS" | awk '{print $1}' | sort -u | wc -l)" -eq 1 ]
 fi
 # On a kernel without kprobes the kprobe is a reported failure, not a fatal one.
-if grep -q '"function": "vfs_read"' "$RT/run/datacrumbs-rt1.json"; then
+if [ ! -e /sys/bus/event_source/devices/kprobe ] && [ ! -e /sys/kernel/tracing/kprobe_events ] &&
+    [ ! -e /sys/kernel/debug/tracing/kprobe_events ]; then
+    check "kprobe failure reported per function in the summary" grep -q '"function": "vfs_read"' "$RT/run/datacrumbs-rt1.json"
+    contains "and on stderr, with the reason" "$(cat "$RT/daemon.err")" "not tracing k/vfs_read: this kernel has no kprobes"
+    check_rc "--check does not promise the kprobe" 0 "$RT_DAEMON" --config "$RT_CONF" --check "$RT/p.json.gz" rk root
+    contains "--check says why" "$OUT" "kprobe  k/vfs_read: not traced: this kernel has no kprobes"
+elif grep -q '"function": "vfs_read"' "$RT/run/datacrumbs-rt1.json"; then
     ok "kprobe failure reported per function in the summary"
     contains "and on stderr" "$(cat "$RT/daemon.err")" "not tracing k/vfs_read"
 else

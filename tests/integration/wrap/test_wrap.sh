@@ -81,6 +81,10 @@ cp /bin/true "$T_TMP/suid-true"
 chmod 4755 "$T_TMP/suid-true"
 check_rc "setuid target still runs" 0 W "$T_TMP/suid-true"
 contains "setuid warning" "$ERR" "is setuid"
+cp /bin/true "$T_TMP/sgid-true"
+chmod 2755 "$T_TMP/sgid-true"
+check_rc "setgid target still runs" 0 W "$T_TMP/sgid-true"
+contains "setgid warning" "$ERR" "is setgid"
 
 # Threads and forks: 8 threads call start/stop 50 times each and fork a child that exits
 # normally; the library's destructor runs in each child, and nothing crashes.

@@ -9,6 +9,8 @@
 #include "dc_config.h"
 #include "testutil.h"
 
+#include <fcntl.h>
+
 static char *dir;
 static char file[PATH_MAX];
 
@@ -53,6 +55,9 @@ static void test_defaults(void **state)
     assert_int_equal(c.probe_validity, 7 * 86400);
     assert_int_equal(c.ready_timeout, 300);
     assert_int_equal(c.stop_timeout, 600);
+    assert_int_equal(c.runtime_min_duration, 0);
+    assert_int_equal(c.runtime_ring_buffer, 64);
+    assert_int_equal(c.runtime_gzip_level, 1);
 }
 
 static void test_empty_file_gives_defaults(void **state)
@@ -161,10 +166,29 @@ static void test_long_line(void **state)
 static void test_unknown_key_is_a_warning(void **state)
 {
     struct dc_sysconf c;
-    char err[512];
+    char err[512], said[1024] = "", where[PATH_MAX + 64];
+    char capture[PATH_MAX];
+    int saved = dup(2), fd;
+    FILE *f;
 
-    assert_int_equal(load("future_key = 1\nrun_dir = /x\n", &c, err, sizeof(err)), 0);
+    /* The warning goes to stderr: catch it in a file. */
+    snprintf(capture, sizeof(capture), "%s/stderr", dir);
+    fd = open(capture, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    assert_true(saved >= 0 && fd >= 0);
+    dup2(fd, 2);
+    close(fd);
+    assert_int_equal(load("# c\nfuture_key = 1\nrun_dir = /x\n", &c, err, sizeof(err)), 0);
+    fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
     assert_string_equal(c.run_dir, "/x");
+    f = fopen(capture, "r");
+    assert_non_null(f);
+    assert_true(fread(said, 1, sizeof(said) - 1, f) > 0);
+    fclose(f);
+    snprintf(where, sizeof(where), "%s:2: unknown key 'future_key'", file);
+    assert_non_null(strstr(said, "warning"));
+    assert_non_null(strstr(said, where));
 }
 
 static void test_duplicate_last_wins(void **state)
@@ -211,10 +235,24 @@ static void test_nul_byte(void **state)
     char err[512];
     FILE *f = fopen(file, "w");
 
-    fwrite("run_dir = /a\0b\n", 1, 15, f);
+    fwrite("# one\nrun_dir = /a\0b\n", 1, 21, f);
     fclose(f);
     assert_int_equal(dc_sysconf_load(&c, file, err, sizeof(err)), -1);
     assert_non_null(strstr(err, "NUL"));
+    assert_non_null(strstr(err, "datacrumbs.conf:2:")); /* the line it is on */
+}
+
+static void test_too_large(void **state)
+{
+    struct dc_sysconf c;
+    char err[512];
+    FILE *f = fopen(file, "w");
+
+    for (int i = 0; i <= DC_CONF_SIZE_MAX / 16; i++)
+        fputs("# padding......\n", f);
+    fclose(f);
+    assert_int_equal(dc_sysconf_load(&c, file, err, sizeof(err)), -1);
+    assert_non_null(strstr(err, "larger than"));
 }
 
 static void test_durations(void **state)
@@ -262,6 +300,7 @@ int main(void)
         cmocka_unit_test(test_missing_explicit_file),
         cmocka_unit_test(test_not_a_regular_file),
         cmocka_unit_test(test_nul_byte),
+        cmocka_unit_test(test_too_large),
         cmocka_unit_test(test_durations),
     };
 
