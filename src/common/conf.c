@@ -51,6 +51,8 @@ static const struct key keys[] = {
     {"runtime_min_duration", NUM(runtime_min_duration, K_NSEC, 0, 10L * 1000000000)},
     {"runtime_ring_buffer", NUM(runtime_ring_buffer, K_POW2, 1, 4096)},
     {"runtime_gzip_level", NUM(runtime_gzip_level, K_COUNT, 1, 9)},
+    {"max_runs", NUM(max_runs, K_COUNT, 0, 100000)},
+    {"max_runs_per_user", NUM(max_runs_per_user, K_COUNT, 0, 100000)},
 };
 
 void dc_sysconf_defaults(struct dc_sysconf *c)
@@ -72,6 +74,8 @@ void dc_sysconf_defaults(struct dc_sysconf *c)
     c->runtime_min_duration = 0;
     c->runtime_ring_buffer = 64;
     c->runtime_gzip_level = 1;
+    c->max_runs = 16;
+    c->max_runs_per_user = 4;
 }
 
 int dc_parse_duration(const char *s, long *out)

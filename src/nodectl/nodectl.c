@@ -254,6 +254,44 @@ static void do_check(struct job *j)
 }
 
 /* Undo a start that failed before or while the runtime came up. */
+static int run_ids(const char *dir, char ids[][DC_RUNID_MAX + 1], int max);
+
+/*
+ * max_runs and max_runs_per_user: each run is a root daemon with its probes in every process
+ * of the node. Counted after this run's env file is written, so that two starts racing each
+ * other both see both (and may both be refused) rather than both pass. -1: rep filled.
+ */
+static int within_limits(struct job *j)
+{
+    static char ids[1024][DC_RUNID_MAX + 1];
+    const struct dc_sysconf *sys = &j->n->sys;
+    int n = run_ids(sys->run_dir, ids, 1024);
+    long all = 0, mine = 0;
+
+    for (int i = 0; i < n; i++) {
+        struct dc_runfiles f;
+        struct dc_envfile env;
+        char err[256];
+
+        if (dc_runfiles_init(&f, sys, ids[i]) < 0 || dc_envfile_read(f.env, &env, err, sizeof(err)))
+            continue;
+        all++;
+        mine += strcmp(env.user, j->req->user) == 0;
+    }
+    if (sys->max_runs > 0 && all > sys->max_runs) {
+        reply(j->rep, DC_RESULT_DENIED, "this node already has %ld runs (max_runs = %ld)", all - 1,
+              sys->max_runs);
+        return -1;
+    }
+    if (sys->max_runs_per_user > 0 && mine > sys->max_runs_per_user) {
+        reply(j->rep, DC_RESULT_DENIED,
+              "%s already has %ld runs on this node (max_runs_per_user = %ld); stop one first",
+              j->req->user, mine - 1, sys->max_runs_per_user);
+        return -1;
+    }
+    return 0;
+}
+
 static void start_cleanup(struct job *j)
 {
     dc_unlink_quiet(j->files.env);
@@ -284,6 +322,10 @@ static void do_start(struct job *j)
     snprintf(env.log_dir, sizeof(env.log_dir), "%s", j->n->sys.log_dir);
     if (dc_envfile_write(j->files.env, &env, err, sizeof(err)) < 0) {
         reply(j->rep, DC_RESULT_FAILED, "%s", err);
+        start_cleanup(j);
+        return;
+    }
+    if (within_limits(j) < 0) {
         start_cleanup(j);
         return;
     }

@@ -48,6 +48,18 @@ bool dc_proc_alive(pid_t pid)
     return s != 0 && s != 'Z' && s != 'X';
 }
 
+/* Whether pid runs with real and effective uid 0 (the "Uid:" line of /proc/PID/status). */
+static bool runs_as_root(pid_t pid)
+{
+    char path[64], buf[4096], *uid;
+    unsigned long real, eff;
+
+    snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+    if (read_small(path, buf, sizeof(buf)) <= 0 || !(uid = strstr(buf, "\nUid:")))
+        return false;
+    return sscanf(uid + 5, "%lu %lu", &real, &eff) == 2 && real == 0 && eff == 0;
+}
+
 enum dc_proc_match dc_proc_is(pid_t pid, const char *exe, const char *const args[], size_t nargs,
                               char *detail, size_t detlen)
 {
@@ -68,6 +80,12 @@ enum dc_proc_match dc_proc_is(pid_t pid, const char *exe, const char *const args
     }
     if (argc < nargs + 1) {
         snprintf(detail, detlen, "pid %d is another process", (int)pid);
+        return DC_PROC_OTHER;
+    }
+    if (!runs_as_root(pid)) {
+        if (!dc_proc_alive(pid))
+            return DC_PROC_GONE;
+        snprintf(detail, detlen, "pid %d is not root's: another process", (int)pid);
         return DC_PROC_OTHER;
     }
     for (size_t i = 0; i < nargs; i++) {

@@ -27,10 +27,10 @@ enum dc_proc_match {
 };
 
 /*
- * Is pid ours: the last nargs arguments of its command line equal args (a NULL matches
- * anything), and it runs exe (a
- * resolved path; " (deleted)" after an upgrade is accepted)? The reason for anything but
- * DC_PROC_OURS is in detail.
+ * Is pid ours: running as root (real and effective uid 0: anyone may start the runtime's
+ * executable with the same arguments), the last nargs arguments of its command line equal
+ * args (a NULL matches anything), and it runs exe (a resolved path; " (deleted)" after an
+ * upgrade is accepted)? The reason for anything but DC_PROC_OURS is in detail.
  */
 enum dc_proc_match dc_proc_is(pid_t pid, const char *exe, const char *const args[], size_t nargs,
                               char *detail, size_t detlen);

@@ -523,6 +523,10 @@ static int load_capture(struct loader *l, yaml_node_t *map, size_t index, struct
             if (get_bool(l, v, where, key, &b) == 0)
                 c->include_offsets = b;
         } else if (!strcmp(key, "exclude")) {
+            /* A repeated key is an error already; the last list is kept until then. */
+            for (size_t i = 0; i < c->nexclude; i++)
+                free(c->exclude[i]);
+            free(c->exclude);
             c->exclude = get_list(l, v, where, key, &c->nexclude);
         } else if (!strcmp(key, "start_event_id")) {
             get_int(l, v, where, key, 1, INT64_MAX, &c->start_event_id);

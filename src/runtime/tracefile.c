@@ -45,6 +45,25 @@ static int link_trusted(int dirfd, const char *name)
     return !(dst.st_mode & (S_IWGRP | S_IWOTH)) || (dst.st_mode & S_ISVTX);
 }
 
+/* Only root may change what a trace directory holds: root's, and not writable by others
+ * unless sticky (as /tmp). Else another user could delete or replace other users' traces. */
+static int dir_trusted(int fd, const char *path, const char *comp, char *err, size_t errlen)
+{
+    struct stat st;
+
+    if (fstat(fd, &st) < 0) {
+        snprintf(err, errlen, "%s: %s: %s", path, comp, strerror(errno));
+        return 0;
+    }
+    if (st.st_uid == 0 && (!(st.st_mode & (S_IWGRP | S_IWOTH)) || (st.st_mode & S_ISVTX)))
+        return 1;
+    snprintf(err, errlen,
+             "%s: %s is %s (uid %u, mode %04o): others could replace the traces in it", path,
+             comp, st.st_uid != 0 ? "not root's" : "writable by others", (unsigned)st.st_uid,
+             (unsigned)(st.st_mode & 07777));
+    return 0;
+}
+
 int rt_open_dir_secure(const char *path, int create, char *err, size_t errlen)
 {
     const int dflags = O_RDONLY | O_DIRECTORY | O_CLOEXEC;
@@ -103,6 +122,8 @@ int rt_open_dir_secure(const char *path, int create, char *err, size_t errlen)
         }
         close(fd);
         fd = next;
+        if (!dir_trusted(fd, path, comp, err, errlen))
+            goto fail;
     }
     return fd;
 fail:

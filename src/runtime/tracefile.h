@@ -18,7 +18,9 @@ int rt_trace_dir_expand(const char *pattern, time_t t, char *out, size_t outlen)
  * Open directory path component by component from "/", creating missing ones (root:root 0755)
  * when create is set. A symbolic link is followed only when it belongs to root and sits in a
  * directory nobody else can change it in (root's, not writable by others, or sticky); any other
- * link, and any "..", is refused. Returns an O_DIRECTORY descriptor or -1 with err set.
+ * link, and any "..", is refused. So is a directory that is not root's, or that others may
+ * write to without the sticky bit: its owner or writers could delete or replace the traces
+ * of other users. Returns an O_DIRECTORY descriptor or -1 with err set.
  */
 int rt_open_dir_secure(const char *path, int create, char *err, size_t errlen);
 

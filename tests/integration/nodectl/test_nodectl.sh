@@ -198,6 +198,24 @@ check_rc "root stops any run" 0 nc stop u2
 check_rc "a SUDO_UID that is not a number is refused" 3 env SUDO_UID=0x0 "$NODECTL" "${C[@]}" status
 check "all runs are gone" test -z "$(leftovers "$N")"
 
+# --- run limits: each run is a root daemon with probes in every process of the node ---------
+L=$T/limits
+node_make "$L" "max_runs_per_user = 2" "max_runs = 3"
+nl() { "$NODECTL" --config "$L/datacrumbs.conf" "$@"; }
+check_rc "limits: a user's first run" 0 env SUDO_UID=65534 "$NODECTL" --config "$L/datacrumbs.conf" start l1 "$NOBODY_OK" nobody
+check_rc "limits: its second" 0 env SUDO_UID=65534 "$NODECTL" --config "$L/datacrumbs.conf" start l2 "$NOBODY_OK" nobody
+check_rc "limits: a third is denied (max_runs_per_user = 2)" 3 env SUDO_UID=65534 "$NODECTL" --config "$L/datacrumbs.conf" start l3 "$NOBODY_OK" nobody
+contains "limits: ... and it says why" "$OUT$ERR" "max_runs_per_user = 2"
+check "limits: ... nothing of it is left" test -z "$(ls "$L/run" | grep -F 'datacrumbs-l3.' | grep -v '\.lock$')"
+check_rc "limits: starting a running run again is still fine" 0 env SUDO_UID=65534 "$NODECTL" --config "$L/datacrumbs.conf" start l1 "$NOBODY_OK" nobody
+check_rc "limits: another user's run" 0 nl start l4 "$OK" root
+check_rc "limits: a fourth run on the node is denied (max_runs = 3)" 3 nl start l5 "$OK" root
+contains "limits: ... and it says why" "$OUT$ERR" "max_runs = 3"
+for id in l1 l2 l4; do nl stop "$id" >/dev/null 2>&1; done
+check_rc "limits: after a stop there is room again" 0 nl start l5 "$OK" root
+nl stop l5 >/dev/null 2>&1
+check "limits: all runs are gone" test -z "$(leftovers "$L")"
+
 # --- command line ------------------------------------------------------------------------------
 check_rc "--help" 0 "$NODECTL" --help
 contains "--help ends with examples" "$OUT" "EXAMPLES"

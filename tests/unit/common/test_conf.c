@@ -58,6 +58,8 @@ static void test_defaults(void **state)
     assert_int_equal(c.runtime_min_duration, 0);
     assert_int_equal(c.runtime_ring_buffer, 64);
     assert_int_equal(c.runtime_gzip_level, 1);
+    assert_int_equal(c.max_runs, 16);
+    assert_int_equal(c.max_runs_per_user, 4);
 }
 
 static void test_empty_file_gives_defaults(void **state)
@@ -93,7 +95,9 @@ static void test_every_key(void **state)
                           "stop_timeout = 45s\n"
                           "runtime_min_duration = 2us\n"
                           "runtime_ring_buffer = 256\n"
-                          "runtime_gzip_level = 6\n",
+                          "runtime_gzip_level = 6\n"
+                          "max_runs = 0\n"
+                          "max_runs_per_user = 2\n",
                           &c, err, sizeof(err)),
                      0);
     assert_string_equal(c.secret_file, "/s/secret");
@@ -113,6 +117,8 @@ static void test_every_key(void **state)
     assert_int_equal(c.runtime_min_duration, 2000);
     assert_int_equal(c.runtime_ring_buffer, 256);
     assert_int_equal(c.runtime_gzip_level, 6);
+    assert_int_equal(c.max_runs, 0);
+    assert_int_equal(c.max_runs_per_user, 2);
 }
 
 /* Each bad line, the error must name file:line, the key, and the reason. */
@@ -147,6 +153,7 @@ static void test_errors(void **state)
     expect_error("runtime_ring_buffer = 8192\n", 1, "runtime_ring_buffer", "out of range");
     expect_error("runtime_ring_buffer = 0\n", 1, "runtime_ring_buffer", "out of range");
     expect_error("runtime_gzip_level = 10\n", 1, "runtime_gzip_level", "out of range");
+    expect_error("max_runs_per_user = -1\n", 1, "max_runs_per_user", "whole number");
     expect_error("runtime_min_duration = 2 us\n", 1, "runtime_min_duration", "not a duration");
     expect_error("runtime_min_duration = 11s\n", 1, "runtime_min_duration", "out of range");
     expect_error("a line without an equals sign\n", 1, NULL, "expected 'key = value'");

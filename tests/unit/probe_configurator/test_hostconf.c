@@ -237,6 +237,9 @@ static void test_value_errors(void **state)
     expect_error(yaml, "key 'regex' holds a NUL byte");
     snprintf(yaml, sizeof(yaml), "%s    exclude: open\n", good_entry);
     expect_error(yaml, "host.yaml:6: capture_probes[0] (libc): key 'exclude' must be a list");
+    /* Found by fuzz_yaml: a repeated list key leaked the first list (ASan build checks). */
+    snprintf(yaml, sizeof(yaml), "%s    exclude: [a, b]\n    exclude: [c]\n", good_entry);
+    expect_error(yaml, "key 'exclude' appears twice");
     snprintf(yaml, sizeof(yaml), "%s    file: /other\n", good_entry);
     expect_error(yaml, "host.yaml:6: capture_probes[0]: key 'file' appears twice (first "
                        "on line 5)");

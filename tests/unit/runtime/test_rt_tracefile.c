@@ -49,10 +49,13 @@ static void test_token(void **state)
 
 static void test_open_dir(void **state)
 {
-    char *dir = tu_mkdtemp(), path[4096], err[512];
+    char *dir, path[4096], err[512];
     struct stat st;
     int fd;
 
+    if (geteuid() != 0)
+        skip(); /* trace directories must be root's: a user's temp dir never qualifies */
+    dir = tu_mkdtemp();
     assert_non_null(dir);
     snprintf(path, sizeof(path), "%s/a/b/c", dir);
     assert_int_equal(rt_open_dir_secure(path, 0, err, sizeof(err)), -1); /* no create */
@@ -70,8 +73,8 @@ static void test_open_dir(void **state)
     assert_non_null(strstr(err, "'..'"));
     assert_int_equal(rt_open_dir_secure("relative", 1, err, sizeof(err)), -1);
 
-    /* A symlink in a directory others can write is never followed: they could point it at
-     * /etc. (As root a link in a root-only directory is trusted; others never are.) */
+    /* A directory others may write to (not sticky) is refused, and so is what is below it:
+     * they could replace the traces, or plant a link to /etc. */
     snprintf(path, sizeof(path), "%s/open", dir);
     assert_int_equal(mkdir(path, 0777), 0);
     assert_int_equal(chmod(path, 0777), 0);
@@ -79,15 +82,35 @@ static void test_open_dir(void **state)
     assert_int_equal(symlink("/etc", path), 0);
     snprintf(path, sizeof(path), "%s/open/link/x", dir);
     assert_int_equal(rt_open_dir_secure(path, 1, err, sizeof(err)), -1);
+    assert_non_null(strstr(err, "writable by others"));
+    assert_int_equal(access("/etc/x", F_OK), -1);
+    /* Sticky (as /tmp): entries stay their owners'. A symlink there is followed only when it
+     * is root's. */
+    snprintf(path, sizeof(path), "%s/open", dir);
+    assert_int_equal(chmod(path, 01777), 0);
+    snprintf(path, sizeof(path), "%s/open/link", dir);
+    assert_int_equal(lchown(path, 65534, 65534), 0);
+    snprintf(path, sizeof(path), "%s/open/link/x", dir);
+    assert_int_equal(rt_open_dir_secure(path, 1, err, sizeof(err)), -1);
     assert_non_null(strstr(err, "symbolic link"));
     assert_int_equal(access("/etc/x", F_OK), -1);
-    if (geteuid() == 0) {
-        snprintf(path, sizeof(path), "%s/a/trusted", dir);
-        assert_int_equal(symlink("b", path), 0);
-        fd = rt_open_dir_secure(path, 0, err, sizeof(err));
-        assert_true(fd >= 0);
-        close(fd);
-    }
+    snprintf(path, sizeof(path), "%s/open/sub", dir);
+    fd = rt_open_dir_secure(path, 1, err, sizeof(err));
+    assert_true(fd >= 0);
+    close(fd);
+    /* A directory another user owns: refused, whatever its mode. */
+    snprintf(path, sizeof(path), "%s/users", dir);
+    assert_int_equal(mkdir(path, 0755), 0);
+    assert_int_equal(chown(path, 65534, 65534), 0);
+    snprintf(path, sizeof(path), "%s/users/t", dir);
+    assert_int_equal(rt_open_dir_secure(path, 1, err, sizeof(err)), -1);
+    assert_non_null(strstr(err, "not root's"));
+    /* A root link in a root-only directory is trusted. */
+    snprintf(path, sizeof(path), "%s/a/trusted", dir);
+    assert_int_equal(symlink("b", path), 0);
+    fd = rt_open_dir_secure(path, 0, err, sizeof(err));
+    assert_true(fd >= 0);
+    close(fd);
     tu_rmtree(dir);
     free(dir);
 }
