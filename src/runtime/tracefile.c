@@ -57,9 +57,8 @@ static int dir_trusted(int fd, const char *path, const char *comp, char *err, si
     }
     if (st.st_uid == 0 && (!(st.st_mode & (S_IWGRP | S_IWOTH)) || (st.st_mode & S_ISVTX)))
         return 1;
-    snprintf(err, errlen,
-             "%s: %s is %s (uid %u, mode %04o): others could replace the traces in it", path,
-             comp, st.st_uid != 0 ? "not root's" : "writable by others", (unsigned)st.st_uid,
+    snprintf(err, errlen, "%s: %s is %s (uid %u, mode %04o): others could replace the traces in it",
+             path, comp, st.st_uid != 0 ? "not root's" : "writable by others", (unsigned)st.st_uid,
              (unsigned)(st.st_mode & 07777));
     return 0;
 }

@@ -72,15 +72,12 @@ static void test_ours_and_others(void **state)
     if (geteuid() != 0)
         skip(); /* the runtime is root's: as a user, no process of ours can match */
     pid = spawn_sh(0);
-    assert_int_equal(dc_proc_is(pid, sh_exe(), args, 2, detail, sizeof(detail)),
-                     DC_PROC_OURS);
-    assert_int_equal(dc_proc_is(pid, sh_exe(), wrong, 2, detail, sizeof(detail)),
-                     DC_PROC_OTHER);
+    assert_int_equal(dc_proc_is(pid, sh_exe(), args, 2, detail, sizeof(detail)), DC_PROC_OURS);
+    assert_int_equal(dc_proc_is(pid, sh_exe(), wrong, 2, detail, sizeof(detail)), DC_PROC_OTHER);
     assert_int_equal(dc_proc_is(pid, "/usr/sbin/datacrumbs", args, 2, detail, sizeof(detail)),
                      DC_PROC_WRONG_EXE);
     reap(pid);
-    assert_int_equal(dc_proc_is(pid, sh_exe(), args, 2, detail, sizeof(detail)),
-                     DC_PROC_GONE);
+    assert_int_equal(dc_proc_is(pid, sh_exe(), args, 2, detail, sizeof(detail)), DC_PROC_GONE);
 }
 
 static void test_not_root_is_not_ours(void **state)
@@ -93,8 +90,7 @@ static void test_not_root_is_not_ours(void **state)
     if (geteuid() != 0)
         skip();
     pid = spawn_sh(NOBODY);
-    assert_int_equal(dc_proc_is(pid, sh_exe(), args, 2, detail, sizeof(detail)),
-                     DC_PROC_OTHER);
+    assert_int_equal(dc_proc_is(pid, sh_exe(), args, 2, detail, sizeof(detail)), DC_PROC_OTHER);
     assert_non_null(strstr(detail, "not root's"));
     reap(pid);
 }
