@@ -2,9 +2,9 @@
 /*
  * conn.h - one client connection, shared by the event loop (server.c) and the workers.
  *
- * Ownership moves with the state: the event loop owns a connection while it is READING or
- * WRITING, a worker while it is WORKING. The request is kept in fixed-size chunks so that a
- * growing request never needs a realloc (and its peak memory stays at what was received).
+ * Ownership moves with the state: the event loop owns a connection while it is READING,
+ * QUEUED or WRITING, a worker while it is WORKING. The request is kept in fixed-size chunks so that
+ * a growing request never needs a realloc (and its peak memory stays at what was received).
  */
 #ifndef DC_SIGN_CONN_H
 #define DC_SIGN_CONN_H
@@ -23,14 +23,15 @@ struct dc_chunk {
     char data[DC_CHUNK_SIZE];
 };
 
-enum dc_conn_state { DC_CONN_READING, DC_CONN_WORKING, DC_CONN_WRITING };
+/* QUEUED: complete, waiting because its user already has its share of the workers busy. */
+enum dc_conn_state { DC_CONN_READING, DC_CONN_QUEUED, DC_CONN_WORKING, DC_CONN_WRITING };
 
 struct dc_conn {
     int fd;
     enum dc_conn_state state;
     struct dc_peer peer;
     uint64_t deadline;                   /* CLOCK_MONOTONIC ms */
-    struct dc_conn *prev, *next;         /* deadline list: READING and WRITING, in deadline order */
+    struct dc_conn *prev, *next;         /* deadline list: all but WORKING, in deadline order */
     struct dc_conn *all_prev, *all_next; /* every open connection */
     struct dc_conn *qnext;               /* work queue / done queue */
     struct dc_chunk *head, *tail;        /* the request, as received */

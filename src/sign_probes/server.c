@@ -158,14 +158,52 @@ static void conn_answered(struct server *s, struct dc_conn *c)
     conn_write(s, c);
 }
 
+/*
+ * One user may keep at most half the workers busy (at least one): a check of a path on a
+ * hung network file system or FUSE mount blocks its worker, and must not stop signing for
+ * everybody else. Beyond that share, complete requests wait (QUEUED, still under their
+ * deadline) and are handed on in arrival order as the user's earlier requests are answered.
+ */
+static int user_share(const struct server *s)
+{
+    return s->o->threads > 1 ? s->o->threads / 2 : 1;
+}
+
+static int working_for(const struct server *s, uid_t uid)
+{
+    int n = 0;
+
+    for (const struct dc_conn *c = s->all; c; c = c->all_next)
+        n += c->state == DC_CONN_WORKING && c->peer.uid == uid;
+    return n;
+}
+
 /* The request is complete: the worker owns the connection until it is answered. It leaves
  * the epoll set so that no event can name it meanwhile. */
 static void conn_submit(struct server *s, struct dc_conn *c)
 {
     epoll_ctl(s->epfd, EPOLL_CTL_DEL, c->fd, NULL);
+    if (working_for(s, c->peer.uid) >= user_share(s)) {
+        if (c->state != DC_CONN_QUEUED)
+            dc_debug("uid %u has %d requests in the workers: one waits", (unsigned)c->peer.uid,
+                     user_share(s));
+        c->state = DC_CONN_QUEUED;
+        return; /* keeps its place in the deadline list */
+    }
     dl_remove(s, c);
     c->state = DC_CONN_WORKING;
     dc_workers_submit(&s->w, c);
+}
+
+/* A request of uid was answered: hand on its oldest waiting one (the deadline list is in
+ * arrival order). */
+static void submit_queued(struct server *s, uid_t uid)
+{
+    for (struct dc_conn *c = s->dl_head; c; c = c->next)
+        if (c->state == DC_CONN_QUEUED && c->peer.uid == uid) {
+            conn_submit(s, c);
+            return;
+        }
 }
 
 static void conn_read(struct server *s, struct dc_conn *c)
@@ -292,6 +330,11 @@ static void expire(struct server *s)
                      "the request was not complete (ended by a half-close) within %d ms",
                      s->o->timeout_ms);
             conn_refuse(s, c, DC_RPC_TIMEOUT, msg);
+        } else if (c->state == DC_CONN_QUEUED) {
+            snprintf(msg, sizeof(msg),
+                     "your earlier requests kept the signer busy for %d ms; retry later",
+                     s->o->timeout_ms);
+            conn_refuse(s, c, DC_RPC_BUSY, msg);
         } else {
             dc_warn("uid %u did not read its answer within %d ms", (unsigned)c->peer.uid,
                     s->o->timeout_ms);
@@ -333,8 +376,10 @@ static void on_done(struct server *s)
 
     while (c) {
         struct dc_conn *next = c->qnext;
+        uid_t uid = c->peer.uid;
 
         conn_answered(s, c);
+        submit_queued(s, uid);
         c = next;
     }
 }

@@ -75,6 +75,13 @@ sandbox_destroy() {
         pid=$(cat "$pf")
         case $pid in '' | *[!0-9]*) continue ;; esac
         [ "$pid" -gt 1 ] && kill "$pid" 2>/dev/null
+        # Until it is gone (or a zombie of the caller's), 10 s at most: under a sanitizer
+        # the exit itself takes a while.
+        for _ in $(seq 200); do
+            kill -0 "$pid" 2>/dev/null || break
+            grep -q '^[0-9]* ([^)]*) Z' "/proc/$pid/stat" 2>/dev/null && break
+            sleep 0.05
+        done
     done
     rm -rf -- "$SANDBOX"
 }
