@@ -53,6 +53,7 @@ static const struct key keys[] = {
     {"runtime_gzip_level", NUM(runtime_gzip_level, K_COUNT, 1, 9)},
     {"max_runs", NUM(max_runs, K_COUNT, 0, 100000)},
     {"max_runs_per_user", NUM(max_runs_per_user, K_COUNT, 0, 100000)},
+    {"prolog_timeout", NUM(prolog_timeout, K_DURATION, 0, 86400)},
 };
 
 void dc_sysconf_defaults(struct dc_sysconf *c)

@@ -18,7 +18,9 @@
 #include <unistd.h>
 
 #include "caller.h"
+#include "conf.h"
 #include "dc_config.h"
+#include "deadline.h"
 #include "hook.h"
 #include "log.h"
 
@@ -183,6 +185,44 @@ static void run(const struct conf *conf, enum dc_hook_phase phase, const struct 
     log_result(&r);
 }
 
+struct bounded {
+    const struct conf *conf;
+    enum dc_hook_phase phase;
+    const struct job_vars *vars;
+};
+
+static void run_child(void *arg)
+{
+    const struct bounded *b = arg;
+
+    run(b->conf, b->phase, b->vars);
+}
+
+/*
+ * The prolog within prolog_timeout (datacrumbs.conf(5)), when one is set: past it, the hook
+ * stops waiting (and whatever it waited for), says so and exits 0; the job runs untraced and
+ * its epilog stops anything that was started.
+ */
+static void run_prolog(const struct conf *conf, const struct job_vars *v)
+{
+    struct bounded b = {conf, DC_HOOK_PROLOG, v};
+    struct dc_sysconf sys;
+    char err[1024];
+
+    if (dc_sysconf_load(&sys, conf->config_path, err, sizeof(err)) < 0 || sys.prolog_timeout <= 0) {
+        run(conf, DC_HOOK_PROLOG, v); /* a bad configuration is reported there */
+        return;
+    }
+    switch (dc_run_with_deadline(sys.prolog_timeout, run_child, &b)) {
+    case DC_DEADLINE_DONE: break;
+    case DC_DEADLINE_EXPIRED:
+        dc_err("job %s: prolog gave up after prolog_timeout (%ld s): the job runs untraced",
+               v->job_id ? v->job_id : "?", sys.prolog_timeout);
+        break;
+    case DC_DEADLINE_NO_CHILD: run(conf, DC_HOOK_PROLOG, v); break;
+    }
+}
+
 int main(int argc, char **argv)
 {
     struct conf conf = {0};
@@ -209,6 +249,8 @@ int main(int argc, char **argv)
         dc_err("cannot tell prolog from epilog (%s); nothing done", err);
     else if (conf.probe_file && phase != DC_HOOK_PROLOG)
         dc_err("--probe-file is for the prolog; nothing done");
+    else if (phase == DC_HOOK_PROLOG)
+        run_prolog(&conf, &vars);
     else
         run(&conf, phase, &vars);
     free_vars(&vars);

@@ -211,6 +211,36 @@ contains "wrapper --help ends with examples" "$OUT" "EXAMPLES"
 check_rc "hook --help" 0 "$HOOK" --help
 contains "hook --help ends with examples" "$OUT" "EXAMPLES"
 
+# --- prolog_timeout: a prolog that would outlive slurmd's PrologEpilogTimeout gives up ---
+# The "runtime" hangs in its --check (as on a hung file system); node control would wait
+# ready_timeout (30 s); the prolog gives up after 2 s, stops what it waited for, exits 0.
+H=$T_TMP/hang
+node_create "$H" "$T_TMP/hang-daemon"
+printf '#!/bin/sh\necho $$ >"%s"\nexec sleep 60\n' "$H/hang.pid" >"$T_TMP/hang-daemon"
+chmod 0755 "$T_TMP/hang-daemon"
+echo "prolog_timeout = 2" >>"$H/dc.conf"
+t0=$SECONDS
+check_rc "prolog_timeout: the prolog exits 0" 0 env -i SLURM_JOB_ID=301 SLURM_JOB_UID="$UID_T" \
+    SLURM_JOB_COMMENT="$(req "$PUB/good.json.gz")" SLURM_SCRIPT_CONTEXT=prolog_slurmd \
+    "$HOOK" --config "$H/dc.conf"
+check "prolog_timeout: ... after about 2 s, not ready_timeout's 30" test $((SECONDS - t0)) -lt 15
+contains "prolog_timeout: ... and says why" "$ERR" "job 301: prolog gave up after prolog_timeout (2 s)"
+HPID=$(cat "$H/hang.pid" 2>/dev/null)
+gone() { # PID: gone, or a zombie waiting for init (its parent was killed with it)
+    for _ in $(seq 40); do
+        kill -0 "$1" 2>/dev/null || return 0
+        grep -q '^[0-9]* ([^)]*) Z' "/proc/$1/stat" 2>/dev/null && return 0
+        sleep 0.05
+    done
+    return 1
+}
+check "prolog_timeout: what it waited for was stopped too" test -n "$HPID"
+check "prolog_timeout: ... (pid $HPID)" gone "$HPID"
+check_rc "prolog_timeout: the epilog exits 0" 0 env -i SLURM_JOB_ID=301 SLURM_JOB_UID="$UID_T" \
+    SLURM_SCRIPT_CONTEXT=epilog_slurmd "$HOOK" --config "$H/dc.conf"
+check "prolog_timeout: nothing of the job is left" \
+    bash -c '! ls "$1"/datacrumbs-301.env "$1"/datacrumbs-301.pid >/dev/null 2>&1' _ "$H/dc/run"
+
 # Whatever happened above, no runtime may be left behind.
 for pf in "$RUN"/*.pid; do
     [ -f "$pf" ] || continue

@@ -60,6 +60,7 @@ static void test_defaults(void **state)
     assert_int_equal(c.runtime_gzip_level, 1);
     assert_int_equal(c.max_runs, 16);
     assert_int_equal(c.max_runs_per_user, 4);
+    assert_int_equal(c.prolog_timeout, 0);
 }
 
 static void test_empty_file_gives_defaults(void **state)
@@ -97,7 +98,8 @@ static void test_every_key(void **state)
                           "runtime_ring_buffer = 256\n"
                           "runtime_gzip_level = 6\n"
                           "max_runs = 0\n"
-                          "max_runs_per_user = 2\n",
+                          "max_runs_per_user = 2\n"
+                          "prolog_timeout = 2m\n",
                           &c, err, sizeof(err)),
                      0);
     assert_string_equal(c.secret_file, "/s/secret");
@@ -119,6 +121,7 @@ static void test_every_key(void **state)
     assert_int_equal(c.runtime_gzip_level, 6);
     assert_int_equal(c.max_runs, 0);
     assert_int_equal(c.max_runs_per_user, 2);
+    assert_int_equal(c.prolog_timeout, 120);
 }
 
 /* Each bad line, the error must name file:line, the key, and the reason. */

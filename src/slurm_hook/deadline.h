@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * deadline.h - run a piece of the hook in a child with a time limit: slurmd kills a Prolog that
+ * outlives PrologEpilogTimeout and drains the node, so the hook must give up first.
+ */
+#ifndef DC_HOOK_DEADLINE_H
+#define DC_HOOK_DEADLINE_H
+
+enum dc_deadline { DC_DEADLINE_DONE = 0, DC_DEADLINE_EXPIRED, DC_DEADLINE_NO_CHILD };
+
+/*
+ * Run fn(arg) in a child process of its own process group and wait up to timeout_s seconds.
+ * When it takes longer, the whole group (the child and what it started and is waiting for)
+ * is killed. DC_DEADLINE_NO_CHILD: fork failed and fn was not run.
+ */
+enum dc_deadline dc_run_with_deadline(long timeout_s, void (*fn)(void *arg), void *arg);
+
+#endif
