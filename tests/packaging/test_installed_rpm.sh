@@ -101,8 +101,38 @@ check_rc "the runtime reinstalls" 0 rpm_root -i --nodeps --replacepkgs "$T_TMP/r
 check "... and keeps the secret" [ "$(ch datacrumbs_secret fingerprint)" = "$FPR" ]
 check_rc "rpm -V datacrumbs-runtime still clean" 0 rpm_root -V --nodeps datacrumbs-runtime
 
-# shellcheck disable=SC2086
-check_rc "rpm -e of all five" 0 rpm_root -e $NAMES
+# A run in direct mode (no systemd in this root), with the tests' stand-in for the runtime:
+# erasing the runtime package must stop it (%preun), as a Debian removal does. The start and
+# the erase share one mount namespace: node control knows its runtime by /proc/PID/exe, which
+# reads differently from another namespace's copy of this root.
+STUB=$1/tests/integration/nodectl/dc_test_stub_daemon
+RUNPID=
+if [ -x "$STUB" ] && ! ldd "$STUB" 2>/dev/null | grep -q 'libasan\|libubsan'; then
+    cp "$STUB" "$ROOT/usr/local/sbin/dc-test-stub" && chmod 0755 "$ROOT/usr/local/sbin/dc-test-stub"
+    sed -i -e 's|^service_manager = .*|service_manager = direct|' \
+        -e 's|^runtime_daemon = .*||' "$ROOT/etc/datacrumbs/datacrumbs.conf"
+    echo "runtime_daemon = /usr/local/sbin/dc-test-stub" >>"$ROOT/etc/datacrumbs/datacrumbs.conf"
+    echo ok >"$ROOT/root/stub-probe"
+    # shellcheck disable=SC2016
+    check_rc "a direct-mode run, then rpm -e of all five" 0 in_root sh -c '
+        chroot "$0" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin /usr/libexec/datacrumbs/datacrumbs_nodectl \
+            --config /etc/datacrumbs/datacrumbs.conf start gone /root/stub-probe root >/dev/null || exit 1
+        cat "$0/run/datacrumbs/datacrumbs-gone.pid" >"$1"
+        shift
+        exec rpm --root "$0" --dbpath /var/lib/rpm -e "$@"' "$ROOT" "$T_TMP/run.pid" $NAMES
+    RUNPID=$(cat "$T_TMP/run.pid" 2>/dev/null)
+    check "the run had started (pid ${RUNPID:-none})" test -n "$RUNPID"
+else
+    echo "# $STUB is not built (or is sanitized, and this root has no sanitizer runtime): no run to stop"
+    # shellcheck disable=SC2086
+    check_rc "rpm -e of all five" 0 rpm_root -e $NAMES
+fi
+if [ -n "${RUNPID:-}" ]; then
+    check "erase stopped the run (%preun)" bash -c '! kill -0 "$1" 2>/dev/null || grep -q "^[0-9]* ([^)]*) Z" "/proc/$1/stat"' _ "$RUNPID"
+    # The edited configuration is kept as .rpmsave, as rpm does for a changed %config file.
+    check "the edited configuration is kept as datacrumbs.conf.rpmsave" test -f "$ROOT/etc/datacrumbs/datacrumbs.conf.rpmsave"
+    rm -f "$ROOT/etc/datacrumbs/datacrumbs.conf.rpmsave" "$ROOT/usr/local/sbin/dc-test-stub" "$ROOT/root/stub-probe"
+fi
 # rpm leaves a %config %ghost file in place: the secret survives an erase, as it survives a
 # Debian "remove" (admin guide, "Removing"); the admin deletes it, and its directory, by hand.
 check "erase keeps the secret" [ "$(sha256sum <"$ROOT$SECRET" 2>&1)" = "$SUM" ]
