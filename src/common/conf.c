@@ -79,40 +79,14 @@ void dc_sysconf_defaults(struct dc_sysconf *c)
     c->max_runs_per_user = 4;
 }
 
-int dc_parse_duration(const char *s, long *out)
-{
-    char *end;
-    long v, mult = 1;
+struct unit {
+    const char *suffix;
+    long mult;
+};
 
-    if (!s || !isdigit((unsigned char)*s))
-        return -1;
-    errno = 0;
-    v = strtol(s, &end, 10);
-    if (errno)
-        return -1;
-    if (*end) {
-        if (end[1])
-            return -1;
-        switch (*end) {
-        case 's': mult = 1; break;
-        case 'm': mult = 60; break;
-        case 'h': mult = 3600; break;
-        case 'd': mult = 86400; break;
-        default: return -1;
-        }
-    }
-    if (v > LONG_MAX / mult)
-        return -1;
-    *out = v * mult;
-    return 0;
-}
-
-int dc_parse_ns(const char *s, long *out)
+/* A whole number with one of the suffixes (which include "" for none), scaled. 0 or -1. */
+static int parse_scaled(const char *s, const struct unit *units, size_t nunits, long *out)
 {
-    static const struct {
-        const char *suffix;
-        long mult;
-    } units[] = {{"", 1}, {"ns", 1}, {"us", 1000}, {"ms", 1000000}, {"s", 1000000000}};
     char *end;
     long v;
 
@@ -122,7 +96,7 @@ int dc_parse_ns(const char *s, long *out)
     v = strtol(s, &end, 10);
     if (errno)
         return -1;
-    for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+    for (size_t i = 0; i < nunits; i++)
         if (strcmp(end, units[i].suffix) == 0) {
             if (v > LONG_MAX / units[i].mult)
                 return -1;
@@ -130,6 +104,24 @@ int dc_parse_ns(const char *s, long *out)
             return 0;
         }
     return -1;
+}
+
+int dc_parse_duration(const char *s, long *out)
+{
+    static const struct unit units[] = {
+        {"", 1}, {"s", 1}, {"m", 60}, {"h", 3600}, {"d", 86400},
+    };
+
+    return parse_scaled(s, units, sizeof(units) / sizeof(units[0]), out);
+}
+
+int dc_parse_ns(const char *s, long *out)
+{
+    static const struct unit units[] = {
+        {"", 1}, {"ns", 1}, {"us", 1000}, {"ms", 1000000}, {"s", 1000000000},
+    };
+
+    return parse_scaled(s, units, sizeof(units) / sizeof(units[0]), out);
 }
 
 static int has_control(const char *s)

@@ -222,22 +222,33 @@ static void resolve_visit(const char *name, uint64_t off, int score, void *arg)
     }
 }
 
+/* The indices of q, sorted by cmp (which reads sort_q); NULL when out of memory. */
+static size_t *sorted_order(struct rt_elf_query *q, size_t n,
+                            int (*cmp)(const void *, const void *))
+{
+    size_t *order = calloc(n ? n : 1, sizeof(*order));
+
+    if (!order)
+        return NULL;
+    for (size_t i = 0; i < n; i++)
+        order[i] = i;
+    sort_q = q;
+    qsort(order, n, sizeof(*order), cmp);
+    sort_q = NULL;
+    return order;
+}
+
 static int resolve(struct elf_file *ef, struct rt_elf_query *q, size_t n, char *err, size_t errlen)
 {
     struct resolve_ctx c = {.q = q, .n = n};
     int rc = -1;
 
-    c.order = calloc(n ? n : 1, sizeof(*c.order));
+    c.order = sorted_order(q, n, cmp_order);
     c.score = calloc(n ? n : 1, sizeof(*c.score));
     if (!c.order || !c.score) {
         snprintf(err, errlen, "out of memory");
         goto cleanup;
     }
-    for (size_t i = 0; i < n; i++)
-        c.order[i] = i;
-    sort_q = q;
-    qsort(c.order, n, sizeof(*c.order), cmp_order);
-    sort_q = NULL;
     each_symbol(ef, resolve_visit, &c);
     rc = 0;
 cleanup:
@@ -321,16 +332,11 @@ int rt_elf_verify_fd(int fd, const char *label, struct rt_elf_query *q, size_t n
         q[i].found = 0;
     if (elf_file_init(&ef, fd, 0, label, err, errlen) < 0)
         return -1;
-    c.order = calloc(n ? n : 1, sizeof(*c.order));
+    c.order = sorted_order(q, n, cmp_offset);
     if (!c.order) {
         snprintf(err, errlen, "out of memory");
         goto cleanup;
     }
-    for (size_t i = 0; i < n; i++)
-        c.order[i] = i;
-    sort_q = q;
-    qsort(c.order, n, sizeof(*c.order), cmp_offset);
-    sort_q = NULL;
     each_symbol(&ef, verify_visit, &c);
     rc = 0;
 cleanup:

@@ -26,8 +26,7 @@ static int setup_each(void **state)
 
 static int teardown_each(void **state)
 {
-    tu_rmtree(dir);
-    free(dir);
+    tu_dir_done(&dir);
     return 0;
 }
 

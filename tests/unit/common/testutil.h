@@ -55,4 +55,14 @@ static inline void tu_rmtree(const char *path)
         nftw(path, tu_rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
+/* The end of a test's private directory: removed, freed, forgotten. Returns 0 (a teardown's
+ * value). */
+static inline int tu_dir_done(char **dir)
+{
+    tu_rmtree(*dir);
+    free(*dir);
+    *dir = NULL;
+    return 0;
+}
+
 #endif

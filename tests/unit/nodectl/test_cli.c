@@ -46,9 +46,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    tu_rmtree(dir);
-    free(dir);
-    return 0;
+    return tu_dir_done(&dir);
 }
 
 /* Parse then resolve argv (NULL-terminated) as datacrumbs_run (is_run) or _stop. */

@@ -121,8 +121,7 @@ static void test_write_mode_and_read_back(void **state)
     }
     snprintf(path, sizeof(path), "%s/missing.env", dir);
     assert_int_equal(dc_envfile_read(path, &back, err, sizeof(err)), 1);
-    tu_rmtree(dir);
-    free(dir);
+    tu_dir_done(&dir);
 }
 
 static void test_read_refuses(void **state)
@@ -146,8 +145,7 @@ static void test_read_refuses(void **state)
     assert_int_equal(dc_envfile_read(path, &back, err, sizeof(err)), -1);
     chmod(path, 0602);
     assert_int_equal(dc_envfile_read(path, &back, err, sizeof(err)), -1);
-    tu_rmtree(dir);
-    free(dir);
+    tu_dir_done(&dir);
 }
 
 static void parse_fails(const char *text)

@@ -35,9 +35,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    tu_rmtree(dir);
-    free(dir);
-    return 0;
+    return tu_dir_done(&dir);
 }
 
 static void touch_in(const char *name)

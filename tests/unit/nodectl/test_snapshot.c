@@ -41,9 +41,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    tu_rmtree(dir);
-    free(dir);
-    return 0;
+    return tu_dir_done(&dir);
 }
 
 static void path_in(char *out, const char *name)

@@ -22,8 +22,7 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-    tu_rmtree(dir);
-    free(dir);
+    tu_dir_done(&dir);
     return 0;
 }
 

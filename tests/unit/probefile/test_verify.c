@@ -24,8 +24,7 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-    tu_rmtree(dir);
-    free(dir);
+    tu_dir_done(&dir);
     return 0;
 }
 

@@ -74,8 +74,7 @@ static void test_each_and_errors(void **state)
     snprintf(path, sizeof(path), "%s/empty", dir);
     tu_write(path, "", 0644);
     assert_int_equal(rt_elf_resolve(path, q, 1, err, sizeof(err)), -1);
-    tu_rmtree(dir);
-    free(dir);
+    tu_dir_done(&dir);
 }
 
 int main(void)

@@ -56,8 +56,7 @@ static void test_read_own(void **state)
         dc_read_as_user(path, me(), geteuid(), getegid(), 1024, 5000, &buf, &len, err, sizeof(err)),
         -1);
     assert_non_null(strstr(err, "not a regular file"));
-    tu_rmtree(dir);
-    free(dir);
+    tu_dir_done(&dir);
 }
 
 /* Root reading for nobody: a root-only file is refused, through a symlink or not. */
@@ -69,8 +68,7 @@ static void test_read_as_nobody(void **state)
     size_t len;
 
     if (geteuid() != 0 || !pw) {
-        tu_rmtree(dir);
-        free(dir);
+        tu_dir_done(&dir);
         skip();
     }
     chmod(dir, 0755);
@@ -91,8 +89,7 @@ static void test_read_as_nobody(void **state)
                      0);
     assert_int_equal(len, 9);
     free(buf);
-    tu_rmtree(dir);
-    free(dir);
+    tu_dir_done(&dir);
 }
 
 int main(void)

@@ -111,8 +111,7 @@ static void test_open_dir(void **state)
     fd = rt_open_dir_secure(path, 0, err, sizeof(err));
     assert_true(fd >= 0);
     close(fd);
-    tu_rmtree(dir);
-    free(dir);
+    tu_dir_done(&dir);
 }
 
 static void test_create_file(void **state)
@@ -153,8 +152,7 @@ static void test_create_file(void **state)
     assert_int_equal(stat(target, &st), 0);
     assert_int_equal(st.st_size, 8);
     close(dfd);
-    tu_rmtree(dir);
-    free(dir);
+    tu_dir_done(&dir);
 }
 
 int main(void)

@@ -55,8 +55,7 @@ static void test_roundtrip(void **state)
     }
     assert_int_equal(gzclose(gz), Z_OK);
     assert_int_equal(got, expect);
-    tu_rmtree(dir);
-    free(dir);
+    tu_dir_done(&dir);
 }
 
 static void test_write_error(void **state)

@@ -66,8 +66,7 @@ static void test_kallsyms_file(void **state)
     snprintf(path, sizeof(path), "%s/missing", dir);
     assert_null(dc_ksyms_load(path, err, sizeof(err)));
     assert_non_null(strstr(err, "missing"));
-    tu_rmtree(dir);
-    free(dir);
+    tu_dir_done(&dir);
 }
 
 /* Many names: the table grows and keeps every one. */

@@ -64,8 +64,7 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-    tu_rmtree(dir);
-    free(dir);
+    tu_dir_done(&dir);
     return 0;
 }
 

@@ -48,8 +48,7 @@ static void test_skips_self(void **state)
     assert_int_equal(
         dc_realtool_search("sbatch", d2, st.st_dev, st.st_ino, out, sizeof(out), &skipped), -1);
     assert_int_equal(skipped, 0);
-    tu_rmtree(dir);
-    free(dir);
+    tu_dir_done(&dir);
 }
 
 static void test_empty_entries(void **state)

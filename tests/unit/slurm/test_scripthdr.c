@@ -68,8 +68,7 @@ static void test_file(void **state)
     snprintf(path, sizeof(path), "%s/missing.sh", dir);
     assert_int_equal(dc_scripthdr_comment_file(path, &got), 0);
     assert_null(got);
-    tu_rmtree(dir);
-    free(dir);
+    tu_dir_done(&dir);
 }
 
 int main(void)

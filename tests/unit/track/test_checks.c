@@ -227,9 +227,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    tu_rmtree(dir);
-    free(dir);
-    return 0;
+    return tu_dir_done(&dir);
 }
 
 int main(void)

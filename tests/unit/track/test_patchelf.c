@@ -53,8 +53,7 @@ static void test_find(void **state)
         setenv("PATH", old, 1);
         free(old);
     }
-    tu_rmtree(dir);
-    free(dir);
+    tu_dir_done(&dir);
 }
 
 static void test_format(void **state)

@@ -287,8 +287,7 @@ static int teardown(void **state)
 {
     (void)state;
     close(dirfd_);
-    tu_rmtree(dir);
-    free(dir);
+    tu_dir_done(&dir);
     return 0;
 }
 

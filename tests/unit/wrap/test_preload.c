@@ -63,8 +63,7 @@ static void test_same_file_other_name(void **state)
     tu_write(real, "elf", 0644);
     assert_int_equal(symlink(real, link), 0);
     expect(real, link, real);
-    tu_rmtree(dir);
-    free(dir);
+    tu_dir_done(&dir);
 }
 
 int main(void)
