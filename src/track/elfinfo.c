@@ -111,8 +111,8 @@ static int read_dynamic(Elf *elf, const GElf_Phdr *ph, const struct load *loads,
                         struct elfinfo *info, char *err, size_t errlen)
 {
     size_t entsize = gelf_fsize(elf, ELF_T_DYN, 1, EV_CURRENT), count, n_needed = 0;
-    uint64_t strtab = 0, strsz = 0, off, *needed_off = NULL;
-    int have_strtab = 0, have_strsz = 0, ret = -1;
+    uint64_t strtab = 0, strsz = 0, off, *needed_off = NULL, runpath = 0, rpath = 0;
+    int have_strtab = 0, have_strsz = 0, have_runpath = 0, have_rpath = 0, ret = -1;
     Elf_Data *d, *strs;
 
     if (!entsize || ph->p_filesz < entsize || ph->p_filesz / entsize > ELFINFO_DYNAMIC_MAX) {
@@ -148,17 +148,21 @@ static int read_dynamic(Elf *elf, const GElf_Phdr *ph, const struct load *loads,
             strsz = val, have_strsz = 1;
         else if (tag == DT_FLAGS_1)
             info->flags_1 = val;
+        else if (tag == DT_RUNPATH && !have_runpath)
+            runpath = val, have_runpath = 1;
+        else if (tag == DT_RPATH && !have_rpath)
+            rpath = val, have_rpath = 1;
     }
     if (n_needed > ELFINFO_NEEDED_MAX) {
         set_err(err, errlen, "too many DT_NEEDED entries (%zu)", n_needed);
         goto out;
     }
-    if (n_needed == 0) {
+    if (n_needed == 0 && !have_runpath && !have_rpath) {
         ret = 0;
         goto out;
     }
     if (!have_strtab || !have_strsz || strsz == 0 || strsz > ELFINFO_STRTAB_MAX) {
-        set_err(err, errlen, "DT_NEEDED entries without a usable DT_STRTAB/DT_STRSZ");
+        set_err(err, errlen, "DT_NEEDED or DT_RUNPATH without a usable DT_STRTAB/DT_STRSZ");
         goto out;
     }
     if (vaddr_to_offset(loads, nloads, strtab, strsz, &off) < 0) {
@@ -170,7 +174,12 @@ static int read_dynamic(Elf *elf, const GElf_Phdr *ph, const struct load *loads,
         set_err(err, errlen, "DT_STRTAB lies outside the file");
         goto out;
     }
-    info->needed = calloc(n_needed, sizeof(char *));
+    if ((have_runpath && !(info->runpath = string_at(strs->d_buf, strs->d_size, runpath))) ||
+        (have_rpath && !(info->rpath = string_at(strs->d_buf, strs->d_size, rpath)))) {
+        set_err(err, errlen, "DT_RUNPATH or DT_RPATH points outside DT_STRTAB");
+        goto out;
+    }
+    info->needed = calloc(n_needed ? n_needed : 1, sizeof(char *));
     if (!info->needed) {
         set_err(err, errlen, "out of memory");
         goto out;
@@ -310,9 +319,28 @@ void elfinfo_free(struct elfinfo *info)
         free(info->needed[i]);
     free(info->needed);
     free(info->interp);
+    free(info->runpath);
+    free(info->rpath);
     info->needed = NULL;
     info->interp = NULL;
+    info->runpath = info->rpath = NULL;
     info->n_needed = 0;
+}
+
+int elfinfo_searches(const struct elfinfo *info, const char *dir)
+{
+    const char *list = info->runpath ? info->runpath : info->rpath;
+    size_t len = strlen(dir);
+
+    for (const char *p = list; p && *p;) {
+        const char *colon = strchr(p, ':');
+        size_t n = colon ? (size_t)(colon - p) : strlen(p);
+
+        if (n == len && strncmp(p, dir, len) == 0)
+            return 1;
+        p = colon ? colon + 1 : NULL;
+    }
+    return 0;
 }
 
 int elfinfo_is_dynamic_exec(const struct elfinfo *info)

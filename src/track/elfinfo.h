@@ -48,6 +48,8 @@ struct elfinfo {
     uint64_t flags_1; /* DT_FLAGS_1, 0 when absent */
     size_t n_needed;
     char **needed; /* DT_NEEDED strings in file order */
+    char *runpath; /* DT_RUNPATH string, NULL when absent */
+    char *rpath;   /* DT_RPATH string (older, and ignored when DT_RUNPATH is there) */
 };
 
 /*
@@ -57,6 +59,10 @@ struct elfinfo {
  */
 enum elfinfo_status elfinfo_read_fd(int fd, struct elfinfo *info, char *err, size_t errlen);
 void elfinfo_free(struct elfinfo *info);
+
+/* 1 when dir is one of the directories the loader searches from the file's own RUNPATH (or
+ * RPATH when there is no RUNPATH). */
+int elfinfo_searches(const struct elfinfo *info, const char *dir);
 
 /* 1 when the loader reads DT_NEEDED of this file at exec time (DYN_EXEC or PIE). */
 int elfinfo_is_dynamic_exec(const struct elfinfo *info);

@@ -22,7 +22,9 @@ static void usage(FILE *out)
           "attributes and timestamps. Tracking a tracked file changes nothing.\n"
           "\n"
           "Options:\n"
-          "  --executable PATH  the file to track (same as giving PATH as an argument)\n",
+          "  --executable PATH  the file to track (same as giving PATH as an argument)\n"
+          "  --soname           add the library's soname and a RUNPATH entry for its\n"
+          "                     directory instead of its absolute path\n",
           out);
     fputs(TRACK_HELP_OPTIONS, out);
     fputs("\n"
@@ -37,6 +39,7 @@ static void usage(FILE *out)
           "  datacrumbs_track ./myapp                     # patch ./myapp\n"
           "  datacrumbs_track --dry-run --backup ior      # ior from PATH; show, do nothing\n"
           "  datacrumbs_track --check ./myapp && echo tracked\n"
+          "  datacrumbs_track --soname ./myapp            # found through RUNPATH\n"
           "  DATACRUMBS_CLIENT_DEBUG=1 ./myapp            # shows that the library loads\n",
           out);
 }

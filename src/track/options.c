@@ -19,11 +19,12 @@ enum {
     OPT_VERBOSE,
     OPT_QUIET,
     OPT_HELP,
-    OPT_VERSION
+    OPT_VERSION,
+    OPT_SONAME
 };
 
 /* Long options only, like upstream; getopt_long takes unambiguous prefixes (--exec) and
- * rejects ambiguous ones. --exact exists for untrack only (the last entry, cut for track). */
+ * rejects ambiguous ones. --exact exists for untrack only, --soname for track only. */
 static const struct option long_opts[] = {
     {"executable", required_argument, NULL, OPT_EXECUTABLE},
     {"check", no_argument, NULL, OPT_CHECK},
@@ -36,6 +37,7 @@ static const struct option long_opts[] = {
     {"help", no_argument, NULL, OPT_HELP},
     {"version", no_argument, NULL, OPT_VERSION},
     {"exact", no_argument, NULL, OPT_EXACT},
+    {"soname", no_argument, NULL, OPT_SONAME},
     {NULL, 0, NULL, 0},
 };
 
@@ -69,9 +71,13 @@ enum track_parse track_parse_cmdline(struct track_opts *o, enum track_mode mode,
     o->level = DC_LOG_NORMAL;
     if (early != TRACK_PARSE_OK)
         return early;
-    memcpy(opts, long_opts, sizeof(opts));
-    if (mode != TRACK_REMOVE) /* drop --exact */
-        memset(&opts[sizeof(opts) / sizeof(opts[0]) - 2], 0, sizeof(opts[0]));
+    memset(opts, 0, sizeof(opts));
+    for (size_t i = 0, n = 0; long_opts[i].name; i++) {
+        if ((long_opts[i].val == OPT_EXACT && mode != TRACK_REMOVE) ||
+            (long_opts[i].val == OPT_SONAME && mode != TRACK_ADD))
+            continue;
+        opts[n++] = long_opts[i];
+    }
     opterr = 0;
     optind = 0; /* full reinitialisation, so tests may parse several command lines */
     while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
@@ -87,6 +93,7 @@ enum track_parse track_parse_cmdline(struct track_opts *o, enum track_mode mode,
         case OPT_DRY_RUN: o->dry_run = 1; break;
         case OPT_FORCE: o->force = 1; break;
         case OPT_EXACT: o->exact = 1; break;
+        case OPT_SONAME: o->soname = 1; break;
         case OPT_CONFIG: o->config_path = optarg; break;
         case OPT_VERBOSE: o->level = DC_LOG_VERBOSE; break;
         case OPT_QUIET: o->level = DC_LOG_QUIET; break;

@@ -40,6 +40,7 @@ struct track_opts {
     int dry_run;               /* --dry-run: validate and show, change nothing */
     int force;                 /* --force: allow set-id and capability targets */
     int exact;                 /* --exact (untrack): only the configured path */
+    int soname;                /* --soname (track): the soname plus a RUNPATH entry */
     enum dc_log_level level;   /* --verbose / --quiet */
 };
 

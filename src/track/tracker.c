@@ -35,7 +35,12 @@ struct run {
     struct replace r;
     const char **removals; /* distinct DT_NEEDED strings to remove (untrack) */
     size_t n_removals;
-    char **argv; /* the patchelf command line */
+    const char *entry;     /* the DT_NEEDED string to add (track): client_lib or its soname */
+    char libdir[PATH_MAX]; /* --soname: client_lib's directory, for RUNPATH */
+    int add_runpath;       /* --soname and the file does not search libdir yet */
+    char **argv;           /* the patchelf command line */
+    char *argv_rpath[5];   /* --soname: the RUNPATH step before it (patchelf 0.14 garbles the
+                              string table when one run does both), argv_rpath[0] NULL if none */
     char msg[MSG_MAX];
 };
 
@@ -165,7 +170,14 @@ static int build_argv(struct run *run, const char *patchelf, const char *file)
     run->argv[n++] = (char *)patchelf;
     if (run->o->mode == TRACK_ADD) {
         run->argv[n++] = "--add-needed";
-        run->argv[n++] = run->sys.client_lib;
+        run->argv[n++] = (char *)run->entry;
+        if (run->add_runpath) {
+            run->argv_rpath[0] = (char *)patchelf;
+            run->argv_rpath[1] = "--add-rpath";
+            run->argv_rpath[2] = run->libdir;
+            run->argv_rpath[3] = (char *)file;
+            run->argv_rpath[4] = NULL;
+        }
     } else {
         for (size_t i = 0; i < run->n_removals; i++) {
             run->argv[n++] = "--remove-needed";
@@ -194,8 +206,10 @@ static int verify_copy(struct run *run)
          strcmp(a->interp, b->interp) == 0;
     if (ok)
         ok = run->o->mode == TRACK_ADD
-                 ? needed_verify_added(b, a, run->sys.client_lib) == 0
+                 ? needed_verify_added(b, a, run->entry) == 0
                  : needed_verify_removed(b, a, run->sys.client_lib, run->o->exact) == 0;
+    if (ok && run->o->mode == TRACK_ADD && run->o->soname)
+        ok = elfinfo_searches(a, run->libdir);
     if (!ok) {
         dc_err("%s: patchelf produced an unexpected result (the dynamic entries or headers "
                "differ from what was asked); nothing was changed",
@@ -221,6 +235,10 @@ static void dry_run(struct run *run, const char *backup)
     say(run, "%s: dry run, nothing is changed", run->t.path);
     say(run, "would copy it to %s/.%s%sPID-RANDOM",
         strcmp(run->t.dirpath, "/") ? run->t.dirpath : "", run->t.name, REPLACE_TAG);
+    if (run->argv_rpath[0]) {
+        patchelf_format_argv(run->argv_rpath, line, sizeof(line));
+        say(run, "would run: %s", line);
+    }
     patchelf_format_argv(run->argv, line, sizeof(line));
     say(run, "would run: %s", line);
     say(run,
@@ -299,13 +317,19 @@ static int modify(struct run *run)
     replace_tmp_path(&run->r, run->t.dirpath, tmppath, sizeof(tmppath));
     if (build_argv(run, patchelf, tmppath) < 0)
         return TRACK_EXIT_FAILED;
-    if (dc_log_get_level() >= DC_LOG_VERBOSE) {
-        patchelf_format_argv(run->argv, run->msg, sizeof(run->msg));
-        dc_debug("running %s", run->msg);
-    }
-    if (patchelf_run(run->argv, PATCHELF_TIMEOUT_S, run->msg, sizeof(run->msg)) < 0) {
-        dc_err("%s: %s; nothing was changed", run->t.path, run->msg);
-        return TRACK_EXIT_FAILED;
+    for (int step = 0; step < 2; step++) {
+        char **argv = step == 0 ? run->argv_rpath : run->argv;
+
+        if (!argv[0])
+            continue;
+        if (dc_log_get_level() >= DC_LOG_VERBOSE) {
+            patchelf_format_argv(argv, run->msg, sizeof(run->msg));
+            dc_debug("running %s", run->msg);
+        }
+        if (patchelf_run(argv, PATCHELF_TIMEOUT_S, run->msg, sizeof(run->msg)) < 0) {
+            dc_err("%s: %s; nothing was changed", run->t.path, run->msg);
+            return TRACK_EXIT_FAILED;
+        }
     }
     if (verify_copy(run) < 0)
         return TRACK_EXIT_FAILED;
@@ -333,6 +357,17 @@ static int track(struct run *run)
             dc_err("%s", run->msg);
         return rc;
     }
+    /* --soname: the loader finds the library by its soname through RUNPATH, so that a site
+     * that moves its installs keeps tracked programs working by moving one directory. */
+    run->entry = lib;
+    if (run->o->soname) {
+        const char *slash = strrchr(lib, '/');
+
+        run->entry = slash ? slash + 1 : lib;
+        snprintf(run->libdir, sizeof(run->libdir), "%.*s",
+                 slash && slash != lib ? (int)(slash - lib) : 1, slash ? lib : "/");
+        run->add_runpath = !elfinfo_searches(&run->before, run->libdir);
+    }
     entry = needed_first_client(&run->before, lib, 0);
     if (entry) {
         say(run, "%s: already tracked (DT_NEEDED %s); nothing changed", run->t.path, entry);
@@ -345,7 +380,8 @@ static int track(struct run *run)
     }
     rc = modify(run);
     if (rc == TRACK_EXIT_OK && !run->o->dry_run)
-        say(run, "%s: tracked (DT_NEEDED %s added)", run->t.path, lib);
+        say(run, "%s: tracked (DT_NEEDED %s added%s%s)", run->t.path, run->entry,
+            run->add_runpath ? ", RUNPATH " : "", run->add_runpath ? run->libdir : "");
     return rc;
 }
 

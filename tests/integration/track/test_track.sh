@@ -105,6 +105,31 @@ for kind in pie nopie; do
     check "$kind: no-op leaves the bytes" cmp -s "$F" "$W/snap"
 done
 
+# --- --soname: the soname plus a RUNPATH entry, for installs that move ---
+LIBDIR=$(dirname "$LIB")
+runpath() { readelf -d "$1" 2>/dev/null | sed -n 's/.*(RUNPATH).*\[\(.*\)\]/\1/p'; }
+fresh soname pie
+F=$W/soname
+check_rc "--soname: track" 0 T --soname "$F"
+contains "--soname: says what it added" "$OUT" "$F: tracked (DT_NEEDED $(basename "$LIB") added, RUNPATH $LIBDIR)"
+check "--soname: DT_NEEDED holds the soname" [ "$(needed "$F" | grep -c "^$(basename "$LIB")\$")" = 1 ]
+check "--soname: RUNPATH holds the library's directory" [ "$(runpath "$F")" = "$LIBDIR" ]
+check_rc "--soname: the program runs" 0 env DATACRUMBS_CLIENT_DEBUG=1 "$F"
+contains "--soname: and loads the library through RUNPATH" "$ERR" "datacrumbs_client: start (pid"
+check_rc "--soname: --check: tracked" 0 T --check "$F"
+check_rc "--soname: tracking again (either way) is a no-op" 0 T "$F"
+contains "--soname: ... says already tracked" "$OUT" "already tracked"
+check_rc "--soname: untrack" 0 U "$F"
+check "--soname: the entry is gone" [ -z "$(needed "$F" | grep libdatacrumbs_client)" ]
+check_rc "--soname: the program runs untraced" 0 env DATACRUMBS_CLIENT_DEBUG=1 "$F"
+lacks "--soname: ... without the library" "$ERR" "datacrumbs_client"
+# A RUNPATH that already holds the directory gets no second copy.
+fresh soname2 pie
+patchelf --set-rpath "/opt/other:$LIBDIR" "$W/soname2"
+check_rc "--soname: a file that searches the directory already" 0 T --soname "$W/soname2"
+check "--soname: ... keeps its RUNPATH as it was" [ "$(runpath "$W/soname2")" = "/opt/other:$LIBDIR" ]
+check_rc "--soname: untrack refuses the option" 10 U --soname "$W/soname2"
+
 # --- metadata: mode, owner, group, timestamps, extended attributes; a new inode ---
 fresh meta pie
 F=$W/meta

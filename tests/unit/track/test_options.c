@@ -92,8 +92,11 @@ static void test_modes(void **state)
     assert_int_equal(parse(&o, TRACK_REMOVE, "--exact", "p", NULL), TRACK_PARSE_OK);
     assert_true(o.exact);
     assert_int_equal(o.mode, TRACK_REMOVE);
-    /* --exact is untrack's only. */
+    /* --exact is untrack's only, --soname track's. */
     assert_int_equal(parse(&o, TRACK_ADD, "--exact", "p", NULL), TRACK_PARSE_ERROR);
+    assert_int_equal(parse(&o, TRACK_ADD, "--soname", "p", NULL), TRACK_PARSE_OK);
+    assert_true(o.soname);
+    assert_int_equal(parse(&o, TRACK_REMOVE, "--soname", "p", NULL), TRACK_PARSE_ERROR);
     /* --ex is ambiguous for untrack (--executable, --exact), not for track. */
     assert_int_equal(parse(&o, TRACK_REMOVE, "--ex", "p", NULL), TRACK_PARSE_ERROR);
     assert_int_equal(parse(&o, TRACK_ADD, "--ex", "p", NULL), TRACK_PARSE_OK);
