@@ -33,7 +33,7 @@ static pid_t spawn_sh(uid_t uid)
         _exit(127);
     }
     /* Until the exec is visible in /proc. */
-    for (int i = 0; i < 200 && pid > 1; i++) {
+    for (int i = 0; i < 1000 && pid > 1; i++) { /* 10 s: a loaded CI machine */
         char path[64], exe[256];
         ssize_t n;
 
