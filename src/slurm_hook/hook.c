@@ -8,7 +8,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "envfile.h"
 #include "jobmeta.h"
+#include "log.h"
 #include "probepath.h"
 #include "protocol.h"
 #include "runfiles.h"
@@ -64,6 +66,30 @@ static enum dc_hook_outcome requested(const struct dc_jobenv *e, const char *spa
     }
 }
 
+/*
+ * A run that holds this job's id for another user (started by hand, with the id of a job
+ * that was not there yet) would leave the job's own user untraced: on this node the id is
+ * this job's now, so that run is stopped first, and the log says whose it was.
+ */
+static void evict_other_user(struct dc_nodectl *n, const struct dc_jobenv *e)
+{
+    struct dc_envfile env;
+    struct dc_runfiles f;
+    struct dc_request req;
+    struct dc_reply rep;
+    char err[256];
+
+    if (dc_runfiles_init(&f, &n->sys, e->job_id) < 0 ||
+        dc_envfile_read(f.env, &env, err, sizeof(err)) != 0 || strcmp(env.user, e->user) == 0)
+        return;
+    memset(&req, 0, sizeof(req));
+    req.verb = DC_VERB_STOP;
+    snprintf(req.run_id, sizeof(req.run_id), "%s", e->job_id);
+    dc_nodectl_handle(n, &req, &rep);
+    dc_warn("job %s (user %s): run %s of user %s held the job's id; stopped it: %s", e->job_id,
+            e->user, e->job_id, env.user, rep.detail);
+}
+
 void dc_hook_prolog(struct dc_nodectl *n, const struct dc_jobenv *e, const char *spank_probe,
                     bool check_only, struct dc_hook_result *r)
 {
@@ -78,6 +104,8 @@ void dc_hook_prolog(struct dc_nodectl *n, const struct dc_jobenv *e, const char 
     }
     if (requested(e, spank_probe, req.probe_file, sizeof(req.probe_file), r) != DC_HOOK_DONE)
         return;
+    if (!check_only)
+        evict_other_user(n, e);
     req.verb = check_only ? DC_VERB_CHECK : DC_VERB_START;
     snprintf(req.run_id, sizeof(req.run_id), "%s", e->job_id);
     snprintf(req.user, sizeof(req.user), "%s", e->user);

@@ -211,6 +211,36 @@ contains "wrapper --help ends with examples" "$OUT" "EXAMPLES"
 check_rc "hook --help" 0 "$HOOK" --help
 contains "hook --help ends with examples" "$OUT" "EXAMPLES"
 
+# gone PID: gone, or a zombie waiting for init to reap it (its parent went first).
+gone() {
+    for _ in $(seq 40); do
+        kill -0 "$1" 2>/dev/null || return 0
+        grep -q '^[0-9]* ([^)]*) Z' "/proc/$1/stat" 2>/dev/null && return 0
+        sleep 0.05
+    done
+    return 1
+}
+
+# --- a run that holds a job's id for another user gives way to the job's own user ---
+NODECTL_BIN=$B/src/nodectl/datacrumbs_nodectl
+if id daemon >/dev/null 2>&1 && [ -x "$NODECTL_BIN" ]; then
+    probe "$PUB/daemon.json.gz" 86400 daemon
+    chmod 0644 "$PUB/daemon.json.gz"
+    check_rc "held id: another user's run with job 302's id" 0 \
+        "$NODECTL_BIN" --config "$CONF" start 302 "$PUB/daemon.json.gz" daemon
+    check "held id: ... runs" running 302
+    HELD=$(cat "$RUN/datacrumbs-302.pid")
+    check_rc "held id: the prolog of job 302 exits 0" 0 prolog 302 "$(req "$PUB/good.json.gz")"
+    contains "held id: ... says whose run it stopped" "$ERR" "run 302 of user daemon held the job's id; stopped it"
+    contains "held id: ... and traces the job" "$ERR" "job 302 (user $TEST_USER): tracing with"
+    check "held id: the other user's runtime is gone" gone "$HELD"
+    check "held id: the job's own run is up" running 302
+    check_rc "held id: the epilog exits 0" 0 epilog 302
+    check "held id: nothing of job 302 is left" nothing_left 302
+else
+    echo "# no user 'daemon' here: the held-id case is not tried"
+fi
+
 # --- prolog_timeout: a prolog that would outlive slurmd's PrologEpilogTimeout gives up ---
 # The "runtime" hangs in its --check (as on a hung file system); node control would wait
 # ready_timeout (30 s); the prolog gives up after 2 s, stops what it waited for, exits 0.
@@ -226,14 +256,6 @@ check_rc "prolog_timeout: the prolog exits 0" 0 env -i SLURM_JOB_ID=301 SLURM_JO
 check "prolog_timeout: ... after about 2 s, not ready_timeout's 30" test $((SECONDS - t0)) -lt 15
 contains "prolog_timeout: ... and says why" "$ERR" "job 301: prolog gave up after prolog_timeout (2 s)"
 HPID=$(cat "$H/hang.pid" 2>/dev/null)
-gone() { # PID: gone, or a zombie waiting for init (its parent was killed with it)
-    for _ in $(seq 40); do
-        kill -0 "$1" 2>/dev/null || return 0
-        grep -q '^[0-9]* ([^)]*) Z' "/proc/$1/stat" 2>/dev/null && return 0
-        sleep 0.05
-    done
-    return 1
-}
 check "prolog_timeout: what it waited for was stopped too" test -n "$HPID"
 check "prolog_timeout: ... (pid $HPID)" gone "$HPID"
 check_rc "prolog_timeout: the epilog exits 0" 0 env -i SLURM_JOB_ID=301 SLURM_JOB_UID="$UID_T" \
