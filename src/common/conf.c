@@ -33,6 +33,13 @@ struct key {
     K_WORD, offsetof(struct dc_sysconf, field), sizeof(((struct dc_sysconf *)0)->field), 0, 0,     \
         choices
 
+/* 10 s in nanoseconds, where a long holds it (2 s on 32-bit systems). */
+#if LONG_MAX > 2147483647L
+#define NSEC_MAX 10000000000L
+#else
+#define NSEC_MAX 2000000000L
+#endif
+
 static const struct key keys[] = {
     {"secret_file", STR(secret_file, K_PATH)},
     {"signer_socket", STR(signer_socket, K_PATH)},
@@ -48,7 +55,7 @@ static const struct key keys[] = {
     {"probe_validity", NUM(probe_validity, K_DURATION, 60, 366L * 86400)},
     {"ready_timeout", NUM(ready_timeout, K_DURATION, 1, 86400)},
     {"stop_timeout", NUM(stop_timeout, K_DURATION, 1, 86400)},
-    {"runtime_min_duration", NUM(runtime_min_duration, K_NSEC, 0, 10L * 1000000000)},
+    {"runtime_min_duration", NUM(runtime_min_duration, K_NSEC, 0, NSEC_MAX)},
     {"runtime_ring_buffer", NUM(runtime_ring_buffer, K_POW2, 1, 4096)},
     {"runtime_gzip_level", NUM(runtime_gzip_level, K_COUNT, 1, 9)},
     {"max_runs", NUM(max_runs, K_COUNT, 0, 100000)},

@@ -13,7 +13,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
-#include <limits.h>
 #include <stdlib.h>
 #include <sys/fsuid.h>
 #include <sys/stat.h>
@@ -34,11 +33,15 @@ static int become(uid_t uid, gid_t gid, size_t ngroups, const gid_t *groups)
     if (syscall(DC_SYS_SETGROUPS, ngroups, groups) < 0)
         return -1;
     setfsgid(gid);
-    if ((gid_t)setfsgid((gid_t)-1) != gid)
+    if ((gid_t)setfsgid((gid_t)-1) != gid) {
+        errno = EPERM;
         return -1;
+    }
     setfsuid(uid);
-    if ((uid_t)setfsuid((uid_t)-1) != uid)
+    if ((uid_t)setfsuid((uid_t)-1) != uid) {
+        errno = EPERM;
         return -1;
+    }
     return 0;
 }
 
@@ -83,11 +86,26 @@ enum dc_openas dc_open_as(const struct dc_fsident *id, const char *path, int *fd
     return rc;
 }
 
-long dc_user_groups(const char *user, gid_t gid, gid_t *groups, size_t max)
+long dc_user_groups(const char *user, gid_t gid, gid_t **groups)
 {
-    int n = (int)max;
+    int n = 32;
 
-    if (max > (size_t)INT_MAX || getgrouplist(user, gid, groups, &n) < 0 || n < 0)
-        return -1;
-    return n;
+    *groups = NULL;
+    /* getgrouplist says how many there are when the buffer is too small. */
+    for (int tries = 0; tries < 4; tries++) {
+        gid_t *g = realloc(*groups, (size_t)n * sizeof(gid_t));
+        int want = n;
+
+        if (!g)
+            break;
+        *groups = g;
+        if (getgrouplist(user, gid, g, &want) >= 0)
+            return want;
+        if (want <= n || want > 65536)
+            break;
+        n = want;
+    }
+    free(*groups);
+    *groups = NULL;
+    return -1;
 }

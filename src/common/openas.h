@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+/* The calling thread's own groups that dc_open_as saves and restores (root's: a few). */
 #define DC_FSIDENT_GROUPS_MAX 256
 
 struct dc_fsident {
@@ -37,9 +38,9 @@ enum dc_openas {
 enum dc_openas dc_open_as(const struct dc_fsident *id, const char *path, int *fd, int *err);
 
 /*
- * The supplementary groups of user (with primary group gid) into groups (at most max).
- * Returns the number, or -1 when the user database cannot say or there are more than max.
+ * The supplementary groups of user (with primary group gid), in *groups (malloc'ed, the
+ * caller frees it). Returns the number, or -1 when the user database cannot say.
  */
-long dc_user_groups(const char *user, gid_t gid, gid_t *groups, size_t max);
+long dc_user_groups(const char *user, gid_t gid, gid_t **groups);
 
 #endif

@@ -4,11 +4,13 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <pwd.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -257,6 +259,33 @@ static void do_check(struct job *j)
 static int run_ids(const char *dir, char ids[][DC_RUNID_MAX + 1], int max);
 
 /*
+ * Whether run id (not the caller's own) still counts: its runtime is up (or cannot be told),
+ * or another node control holds its lock (a start on its way). A run that died and left its
+ * env file behind does not.
+ */
+static int run_counts(struct job *j, const char *id, const struct dc_runfiles *f, const char *user)
+{
+    struct dc_run_ctx ctx = {.sys = &j->n->sys,
+                             .config_path = j->n->config_path,
+                             .run_id = id,
+                             .user = user,
+                             .files = f};
+    struct dc_svc_status st;
+    int fd, held = 0;
+
+    if (strcmp(id, j->req->run_id) == 0)
+        return 1;
+    if (j->n->sm->status(&ctx, &st) < 0 || st.state != DC_SVC_STOPPED)
+        return 1;
+    fd = open(f->lock, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd >= 0) {
+        held = flock(fd, LOCK_SH | LOCK_NB) < 0 && errno == EWOULDBLOCK;
+        close(fd);
+    }
+    return held;
+}
+
+/*
  * max_runs and max_runs_per_user: each run is a root daemon with its probes in every process
  * of the node. Counted after this run's env file is written, so that two starts racing each
  * other both see both (and may both be refused) rather than both pass. -1: rep filled.
@@ -273,7 +302,8 @@ static int within_limits(struct job *j)
         struct dc_envfile env;
         char err[256];
 
-        if (dc_runfiles_init(&f, sys, ids[i]) < 0 || dc_envfile_read(f.env, &env, err, sizeof(err)))
+        if (dc_runfiles_init(&f, sys, ids[i]) < 0 ||
+            dc_envfile_read(f.env, &env, err, sizeof(err)) || !run_counts(j, ids[i], &f, env.user))
             continue;
         all++;
         mine += strcmp(env.user, j->req->user) == 0;

@@ -294,12 +294,16 @@ static int cmp_offset(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* name is the query's name, spelled in the symbol table as itself or as "name@VERSION". */
+/*
+ * The same function name, versions aside: .symtab may spell a symbol "name@VERSION" and a
+ * probe file may name a compat version ("realpath@GLIBC_2.2.5") that a stripped library's
+ * .dynsym calls plain "name" (the version lives in .gnu.version). The offset decides which.
+ */
 static int same_function(const char *sym, const char *name)
 {
-    size_t len = strlen(name);
+    size_t a = strcspn(sym, "@"), b = strcspn(name, "@");
 
-    return strncmp(sym, name, len) == 0 && (sym[len] == '\0' || sym[len] == '@');
+    return a == b && strncmp(sym, name, a) == 0;
 }
 
 static void verify_visit(const char *name, uint64_t off, int score, void *arg)

@@ -289,21 +289,23 @@ static int finish(struct run *r, int status)
  */
 static int resolve_as_user(struct run *r)
 {
-    gid_t groups[DC_FSIDENT_GROUPS_MAX];
-    struct dc_fsident as = {.uid = r->who.uid, .gid = r->who.gid, .groups = groups};
+    struct dc_fsident as = {.uid = r->who.uid, .gid = r->who.gid};
+    gid_t *groups = NULL;
     long n;
 
     if (geteuid() != 0) {
         rt_plan_resolve(&r->plan, NULL);
         return 0;
     }
-    n = dc_user_groups(r->who.user, r->who.gid, groups, DC_FSIDENT_GROUPS_MAX);
+    n = dc_user_groups(r->who.user, r->who.gid, &groups);
     if (n < 0) {
         dc_err("cannot read the groups of user %s", r->who.user);
         return -1;
     }
     as.ngroups = (size_t)n;
+    as.groups = groups;
     rt_plan_resolve(&r->plan, &as);
+    free(groups);
     return 0;
 }
 

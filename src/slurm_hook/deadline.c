@@ -6,6 +6,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -54,12 +55,17 @@ static int wait_until(pid_t pid, long deadline)
 enum dc_deadline dc_run_with_deadline(long timeout_s, void (*fn)(void *arg), void *arg)
 {
     long deadline = now_ms() + timeout_s * 1000;
-    pid_t pid = fork();
+    pid_t parent = getpid(), pid = fork();
 
     if (pid < 0)
         return DC_DEADLINE_NO_CHILD;
     if (pid == 0) {
+        /* Its own group, so that giving up reaches what it started; but if slurmd kills the
+         * hook itself (its group), the work must not go on without it. */
         setpgid(0, 0);
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (getppid() != parent)
+            _exit(0);
         fn(arg);
         _exit(0);
     }

@@ -11,7 +11,8 @@ enum dc_deadline { DC_DEADLINE_DONE = 0, DC_DEADLINE_EXPIRED, DC_DEADLINE_NO_CHI
 /*
  * Run fn(arg) in a child process of its own process group and wait up to timeout_s seconds.
  * When it takes longer, the whole group (the child and what it started and is waiting for)
- * is killed. DC_DEADLINE_NO_CHILD: fork failed and fn was not run.
+ * is killed; the child also dies with the caller. DC_DEADLINE_NO_CHILD: fork failed and fn
+ * was not run.
  */
 enum dc_deadline dc_run_with_deadline(long timeout_s, void (*fn)(void *arg), void *arg);
 

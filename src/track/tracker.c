@@ -39,7 +39,7 @@ struct run {
     char libdir[PATH_MAX]; /* --soname: client_lib's directory, for RUNPATH */
     int add_runpath;       /* --soname and the file does not search libdir yet */
     char **argv;           /* the patchelf command line */
-    char *argv_rpath[5];   /* --soname: the RUNPATH step before it (patchelf 0.14 garbles the
+    char *argv_rpath[6];   /* --soname: the RUNPATH step before it (patchelf 0.14 garbles the
                               string table when one run does both), argv_rpath[0] NULL if none */
     char msg[MSG_MAX];
 };
@@ -172,11 +172,18 @@ static int build_argv(struct run *run, const char *patchelf, const char *file)
         run->argv[n++] = "--add-needed";
         run->argv[n++] = (char *)run->entry;
         if (run->add_runpath) {
-            run->argv_rpath[0] = (char *)patchelf;
-            run->argv_rpath[1] = "--add-rpath";
-            run->argv_rpath[2] = run->libdir;
-            run->argv_rpath[3] = (char *)file;
-            run->argv_rpath[4] = NULL;
+            size_t k = 0;
+
+            run->argv_rpath[k++] = (char *)patchelf;
+            /* A file with the older DT_RPATH keeps it: patchelf would turn it into RUNPATH,
+             * which neither applies to the program's libraries' own dependencies nor wins
+             * over LD_LIBRARY_PATH, and could break how the program finds them. */
+            if (run->before.rpath && !run->before.runpath)
+                run->argv_rpath[k++] = "--force-rpath";
+            run->argv_rpath[k++] = "--add-rpath";
+            run->argv_rpath[k++] = run->libdir;
+            run->argv_rpath[k++] = (char *)file;
+            run->argv_rpath[k] = NULL;
         }
     } else {
         for (size_t i = 0; i < run->n_removals; i++) {
@@ -187,6 +194,22 @@ static int build_argv(struct run *run, const char *patchelf, const char *file)
     run->argv[n++] = (char *)file;
     run->argv[n] = NULL;
     return 0;
+}
+
+/* The copy searches what the original searched, first and under the same tag (RUNPATH or
+ * RPATH), with our directory at most appended. */
+static int same_search_list(const struct elfinfo *b, const struct elfinfo *a)
+{
+    const char *was = b->runpath ? b->runpath : b->rpath;
+    const char *now = b->runpath ? a->runpath : a->rpath;
+    size_t len;
+
+    if (!was)
+        return a->runpath != NULL; /* patchelf adds a RUNPATH to a file with neither */
+    if ((b->runpath != NULL) != (a->runpath != NULL) || !now)
+        return 0;
+    len = strlen(was);
+    return strncmp(now, was, len) == 0 && (now[len] == '\0' || now[len] == ':');
 }
 
 /* The copy must be the same program with only our entries changed. */
@@ -209,7 +232,7 @@ static int verify_copy(struct run *run)
                  ? needed_verify_added(b, a, run->entry) == 0
                  : needed_verify_removed(b, a, run->sys.client_lib, run->o->exact) == 0;
     if (ok && run->o->mode == TRACK_ADD && run->o->soname)
-        ok = elfinfo_searches(a, run->libdir);
+        ok = elfinfo_searches(a, run->libdir) && same_search_list(b, a);
     if (!ok) {
         dc_err("%s: patchelf produced an unexpected result (the dynamic entries or headers "
                "differ from what was asked); nothing was changed",

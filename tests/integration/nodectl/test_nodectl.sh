@@ -208,10 +208,17 @@ check_rc "limits: a third is denied (max_runs_per_user = 2)" 3 env SUDO_UID=6553
 contains "limits: ... and it says why" "$OUT$ERR" "max_runs_per_user = 2"
 check "limits: ... nothing of it is left" test -z "$(ls "$L/run" | grep -F 'datacrumbs-l3.' | grep -v '\.lock$')"
 check_rc "limits: starting a running run again is still fine" 0 env SUDO_UID=65534 "$NODECTL" --config "$L/datacrumbs.conf" start l1 "$NOBODY_OK" nobody
+# A run whose runtime died (its env file left behind) no longer counts.
+DEAD=$(cat "$L/run/datacrumbs-l2.pid")
+[ "$DEAD" -gt 1 ] 2>/dev/null && kill -KILL "$DEAD"
+for _ in $(seq 50); do alive "$DEAD" || break; sleep 0.05; done
+check "limits: l2's runtime is dead, its env file is still there" test -f "$L/run/datacrumbs-l2.env"
+check_rc "limits: ... and does not count (l3 starts)" 0 env SUDO_UID=65534 "$NODECTL" --config "$L/datacrumbs.conf" start l3 "$NOBODY_OK" nobody
+nl stop l2 >/dev/null 2>&1
 check_rc "limits: another user's run" 0 nl start l4 "$OK" root
 check_rc "limits: a fourth run on the node is denied (max_runs = 3)" 3 nl start l5 "$OK" root
 contains "limits: ... and it says why" "$OUT$ERR" "max_runs = 3"
-for id in l1 l2 l4; do nl stop "$id" >/dev/null 2>&1; done
+for id in l1 l3 l4; do nl stop "$id" >/dev/null 2>&1; done
 check_rc "limits: after a stop there is room again" 0 nl start l5 "$OK" root
 nl stop l5 >/dev/null 2>&1
 check "limits: all runs are gone" test -z "$(leftovers "$L")"

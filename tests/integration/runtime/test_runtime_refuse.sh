@@ -128,6 +128,26 @@ contains "write's offset under another name is refused" "$OUT" "0x$WOFF is not w
     --uprobe "c:$RT_LIBC:write:0x$MID"
 NOTHING "running a file whose only offset is mid-function: refused" 4 "$RT/midonly.json.gz" r1 root
 
+# A compat version that a stripped libc's .dynsym names plainly ("realpath", versioned in
+# .gnu.version): the configurator writes it as realpath@GLIBC_2.2.5:0xOFFSET, which must pass.
+COMPAT=$(readelf --dyn-syms -W "$RT_LIBC" 2>/dev/null | awk '$8 ~ /^realpath@GLIBC_/ && $8 !~ /@@/ {print $2, $8; exit}')
+if [ -n "$COMPAT" ] && command -v readelf >/dev/null; then
+    CVADDR=$((0x${COMPAT%% *}))
+    CNAME=${COMPAT#* }
+    COFF=
+    while read -r _ off vaddr _ filesz _; do
+        if [ "$CVADDR" -ge $((vaddr)) ] && [ "$CVADDR" -lt $((vaddr + filesz)) ]; then
+            COFF=$(printf '%x' $((CVADDR - vaddr + off)))
+        fi
+    done < <(readelf -lW "$RT_LIBC" | awk '$1 == "LOAD"')
+    "$RT_MKPROBE" --secret "$RT/etc/secret" --out "$RT/compat.json.gz" --user root \
+        --uprobe "c:$RT_LIBC:$CNAME:0x$COFF"
+    check_rc "--check with a compat version and its offset" 0 D --check "$RT/compat.json.gz" r1 root
+    contains "the compat version is taken" "$OUT" "uprobe  c/$CNAME:0x$COFF at $RT_LIBC+0x$COFF"
+else
+    echo "# no compat realpath in $RT_LIBC: the versioned-name case is not tried"
+fi
+
 # The binaries a probe file names are opened as its user, once: not a file only root can
 # read, not a FIFO (without hanging), not a device.
 mkdir -p "$RT/rootdir" && chmod 0700 "$RT/rootdir" && cp "$RT_LIBC" "$RT/rootdir/libc.so"

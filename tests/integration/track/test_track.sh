@@ -129,6 +129,16 @@ patchelf --set-rpath "/opt/other:$LIBDIR" "$W/soname2"
 check_rc "--soname: a file that searches the directory already" 0 T --soname "$W/soname2"
 check "--soname: ... keeps its RUNPATH as it was" [ "$(runpath "$W/soname2")" = "/opt/other:$LIBDIR" ]
 check_rc "--soname: untrack refuses the option" 10 U --soname "$W/soname2"
+# The older DT_RPATH stays an RPATH (patchelf alone would turn it into a RUNPATH, which
+# changes how the program's libraries find theirs).
+rpath() { readelf -d "$1" 2>/dev/null | sed -n 's/.*(RPATH).*\[\(.*\)\]/\1/p'; }
+fresh soname3 pie
+patchelf --force-rpath --set-rpath /opt/other "$W/soname3"
+check_rc "--soname: a file with an RPATH" 0 T --soname "$W/soname3"
+check "--soname: ... keeps an RPATH, our directory appended" [ "$(rpath "$W/soname3")" = "/opt/other:$LIBDIR" ]
+check "--soname: ... and gets no RUNPATH" [ -z "$(runpath "$W/soname3")" ]
+check_rc "--soname: ... and runs with the library" 0 env DATACRUMBS_CLIENT_DEBUG=1 "$W/soname3"
+contains "--soname: ... loaded through the RPATH" "$ERR" "datacrumbs_client: start (pid"
 
 # --- metadata: mode, owner, group, timestamps, extended attributes; a new inode ---
 fresh meta pie
