@@ -6,7 +6,6 @@
  * group, so ^C reaches them too.
  */
 #include "fanout.h"
-#include "writeall.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -16,8 +15,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
+
+#include "clock.h"
+#include "writeall.h"
 
 extern char **environ;
 
@@ -31,14 +32,6 @@ struct slot {
     int term_sent; /* 0 none, 1 SIGTERM, 2 SIGKILL */
     size_t out_cap, err_cap;
 };
-
-static long now_ms(void)
-{
-    struct timespec t;
-
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
 
 /* Start one job; the slot holds its pid and pipes. -1 when it could not be started. */
 static int start(struct slot *s, struct dc_job *job, long timeout_ms)
@@ -77,7 +70,7 @@ static int start(struct slot *s, struct dc_job *job, long timeout_ms)
     close(in[1]);
     s->out_fd = out[0];
     s->err_fd = err[0];
-    s->started = now_ms();
+    s->started = dc_now_ms();
     s->deadline = s->started + timeout_ms;
     return 0;
 fail:
@@ -144,7 +137,7 @@ static int reap(struct slot *s)
 
     if (w == 0)
         return 0;
-    s->job->elapsed_ms = now_ms() - s->started;
+    s->job->elapsed_ms = dc_now_ms() - s->started;
     s->job = NULL;
     return 1;
 }
@@ -184,7 +177,7 @@ int dc_fanout_run(struct dc_job *jobs, size_t n, size_t parallel, long timeout_m
             if (start(&slots[i], &jobs[next++], timeout_ms) == 0)
                 running++;
         }
-        now = now_ms();
+        now = dc_now_ms();
         for (size_t i = 0; i < parallel; i++) {
             struct slot *s = &slots[i];
 

@@ -12,8 +12,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <time.h>
 #include <unistd.h>
+
+#include "clock.h"
 
 static ssize_t read_small(const char *path, char *buf, size_t cap)
 {
@@ -137,20 +138,12 @@ int dc_proc_signal(pid_t pid, int pidfd, int sig)
     return kill(pid, sig);
 }
 
-static long now_ms(void)
-{
-    struct timespec t;
-
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
-
 int dc_proc_wait_gone(pid_t pid, int pidfd, long timeout_ms)
 {
-    long deadline = now_ms() + timeout_ms;
+    long deadline = dc_now_ms() + timeout_ms;
 
     for (;;) {
-        long left = deadline - now_ms();
+        long left = deadline - dc_now_ms();
 
         if (!dc_proc_alive(pid))
             return 0;

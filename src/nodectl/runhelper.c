@@ -10,22 +10,15 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
+
+#include "clock.h"
 
 const char *const dc_spawn_clean_env[] = {
     "PATH=/usr/sbin:/usr/bin:/sbin:/bin",
     "LC_ALL=C",
     NULL,
 };
-
-static long now_ms(void)
-{
-    struct timespec t;
-
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
 
 /* Append a chunk (at most a read's worth, smaller than the capture) to the capture, keeping
  * the tail when it overflows. */
@@ -50,7 +43,7 @@ int dc_spawn_run(const char *const argv[], const char *const envp[], int timeout
     posix_spawn_file_actions_t fa;
     posix_spawnattr_t attr;
     sigset_t none, all;
-    long deadline = now_ms() + timeout_ms;
+    long deadline = dc_now_ms() + timeout_ms;
     int pfd[2], rc;
     pid_t pid = -1;
 
@@ -88,7 +81,7 @@ int dc_spawn_run(const char *const argv[], const char *const envp[], int timeout
     }
     for (;;) {
         struct pollfd p = {.fd = pfd[0], .events = POLLIN};
-        long left = deadline - now_ms();
+        long left = deadline - dc_now_ms();
         char buf[4096];
         ssize_t n;
 
@@ -120,7 +113,7 @@ int dc_spawn_run(const char *const argv[], const char *const envp[], int timeout
             res->failed = true;
             return -1;
         }
-        if (now_ms() >= deadline && !res->timed_out) {
+        if (dc_now_ms() >= deadline && !res->timed_out) {
             res->timed_out = true;
             if (pid > 1)
                 kill(pid, SIGKILL);

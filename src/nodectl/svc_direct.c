@@ -22,9 +22,10 @@
 #include <unistd.h>
 
 #include "atomic.h"
+#include "clock.h"
 #include "proc.h"
-#include "service.h"
 #include "runhelper.h"
+#include "service.h"
 
 #define KILL_GRACE_MS 5000 /* after SIGKILL */
 
@@ -33,14 +34,6 @@ struct launch_msg {
     int kind; /* 1: the runtime's pid, 2: exec failed */
     int value;
 };
-
-static long now_ms(void)
-{
-    struct timespec t;
-
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
 
 /* The runtime's argv: daemon [--config F] SNAPSHOT RUN_ID USER. The last three identify it. */
 static void build_argv(const struct dc_run_ctx *ctx, const char *argv[7])
@@ -324,11 +317,11 @@ static int direct_stop(const struct dc_run_ctx *ctx, struct dc_svc_status *st)
 /* Wait for the ready file while the runtime lives. 0 ready, -1 died, -2 timed out. */
 static int wait_ready(const struct dc_run_ctx *ctx, pid_t pid, int pidfd)
 {
-    long deadline = now_ms() + ctx->sys->ready_timeout * 1000L;
+    long deadline = dc_now_ms() + ctx->sys->ready_timeout * 1000L;
     int step = 5;
 
     for (;;) {
-        long left = deadline - now_ms();
+        long left = deadline - dc_now_ms();
 
         if (access(ctx->files->ready, F_OK) == 0)
             return 0;

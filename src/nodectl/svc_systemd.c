@@ -13,11 +13,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "service.h"
+#include "clock.h"
 #include "runhelper.h"
+#include "service.h"
 
 #define SYSTEMCTL_MS      30000 /* one systemctl call */
 #define SYSTEMD_UNITS_DIR "/run/systemd/units"
@@ -29,14 +29,6 @@ struct unit_state {
     long main_pid;
     int has_job; /* a start or stop job is queued or running */
 };
-
-static long now_ms(void)
-{
-    struct timespec t;
-
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
 
 static const char *systemctl_path(void)
 {
@@ -134,7 +126,7 @@ static int is_down(const struct unit_state *u)
 static int wait_unit(const char *unit, int want_up, long timeout_ms, struct unit_state *u,
                      char *detail, size_t detlen)
 {
-    long deadline = now_ms() + timeout_ms;
+    long deadline = dc_now_ms() + timeout_ms;
     int step = 20;
 
     for (;;) {
@@ -144,7 +136,7 @@ static int wait_unit(const char *unit, int want_up, long timeout_ms, struct unit
             return want_up ? 1 : 0;
         if (is_down(u))
             return want_up ? 0 : 1;
-        if (now_ms() >= deadline) {
+        if (dc_now_ms() >= deadline) {
             snprintf(detail, detlen, "%s is still %s after %ld s", unit, u->active,
                      timeout_ms / 1000);
             return -1;

@@ -2,27 +2,19 @@
 /* progress.c - progress line on stderr (see progress.h). */
 #include "progress.h"
 
-#include <time.h>
-
-static long long now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
+#include "clock.h"
 
 void dc_progress_init(struct dc_progress *p, FILE *out, int enabled)
 {
     p->enabled = enabled;
     p->out = out;
-    p->start_ms = now_ms();
+    p->start_ms = dc_now_ms();
     p->shown = 0;
 }
 
 static void show(struct dc_progress *p, const char *fmt1, size_t a, size_t b, const char *text)
 {
-    if (!p->enabled || now_ms() - p->start_ms < DC_PROGRESS_DELAY_MS)
+    if (!p->enabled || dc_now_ms() - p->start_ms < DC_PROGRESS_DELAY_MS)
         return;
     /* \r and "erase to end of line": the next line overwrites this one. */
     fputs("\r\033[K", p->out);

@@ -11,18 +11,11 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
+
 #define RPC_BUSY -32012 /* the signer's "too many clients, retry later" */
-
-static long long now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static enum dc_signer_status fail(struct dc_signer_reply *r, enum dc_signer_status st,
                                   const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -43,7 +36,7 @@ static int wait_fd(int fd, short events, long long deadline)
 {
     for (;;) {
         struct pollfd p = {.fd = fd, .events = events};
-        long long left = deadline - now_ms();
+        long long left = deadline - dc_now_ms();
         int n;
 
         if (left <= 0)
@@ -193,7 +186,7 @@ cleanup:
 enum dc_signer_status dc_signer_sign(const char *socket_path, const char *payload, size_t len,
                                      int timeout_ms, struct dc_signer_reply *r)
 {
-    long long deadline = now_ms() + (timeout_ms > 0 ? timeout_ms : DC_SIGNER_TIMEOUT_MS);
+    long long deadline = dc_now_ms() + (timeout_ms > 0 ? timeout_ms : DC_SIGNER_TIMEOUT_MS);
     struct sockaddr_un sa;
     enum dc_signer_status st;
     size_t reqlen = 0;
@@ -209,7 +202,7 @@ enum dc_signer_status dc_signer_sign(const char *socket_path, const char *payloa
     for (int attempt = 0;; attempt++) {
         st = exchange(socket_path, req, reqlen, deadline, r);
         if (st != DC_SIGNER_REFUSED || r->code != RPC_BUSY || attempt >= DC_SIGNER_BUSY_RETRIES ||
-            now_ms() + (200LL << attempt) >= deadline)
+            dc_now_ms() + (200LL << attempt) >= deadline)
             break;
         usleep((useconds_t)(200000u << attempt)); /* the signer asked us to come back */
     }

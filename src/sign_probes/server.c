@@ -11,9 +11,9 @@
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "log.h"
 #include "rpc.h"
 #include "workers.h"
@@ -38,18 +38,10 @@ struct server {
 /* epoll data for the non-connection descriptors */
 static char tag_listen, tag_signal, tag_done;
 
-static uint64_t now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
 /* Every deadline is "now + timeout", so appending keeps the list sorted. */
 static void dl_append(struct server *s, struct dc_conn *c)
 {
-    c->deadline = now_ms() + (uint64_t)s->o->timeout_ms;
+    c->deadline = dc_now_ms() + (uint64_t)s->o->timeout_ms;
     c->next = NULL;
     c->prev = s->dl_tail;
     if (s->dl_tail)
@@ -319,7 +311,7 @@ static void accept_some(struct server *s)
 
 static void expire(struct server *s)
 {
-    uint64_t now = now_ms();
+    uint64_t now = dc_now_ms();
 
     while (s->dl_head && s->dl_head->deadline <= now) {
         struct dc_conn *c = s->dl_head;
@@ -349,7 +341,7 @@ static int next_timeout(const struct server *s)
 
     if (!s->dl_head)
         return -1;
-    now = now_ms();
+    now = dc_now_ms();
     return s->dl_head->deadline <= now ? 0 : (int)(s->dl_head->deadline - now);
 }
 

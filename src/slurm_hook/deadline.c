@@ -11,15 +11,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "proc.h"
-
-static long now_ms(void)
-{
-    struct timespec t;
-
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
 
 /* 1 when pid has ended (and was reaped), 0 when it still runs at the deadline. */
 static int wait_until(pid_t pid, long deadline)
@@ -28,7 +21,7 @@ static int wait_until(pid_t pid, long deadline)
 
     for (;;) {
         pid_t r = waitpid(pid, &status, WNOHANG);
-        long left = deadline - now_ms();
+        long left = deadline - dc_now_ms();
 
         if (r == pid || (r < 0 && errno != EINTR))
             break;
@@ -54,7 +47,7 @@ static int wait_until(pid_t pid, long deadline)
 
 enum dc_deadline dc_run_with_deadline(long timeout_s, void (*fn)(void *arg), void *arg)
 {
-    long deadline = now_ms() + timeout_s * 1000;
+    long deadline = dc_now_ms() + timeout_s * 1000;
     pid_t parent = getpid(), pid = fork();
 
     if (pid < 0)
