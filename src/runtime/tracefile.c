@@ -33,16 +33,14 @@ static int is_symlink(int dirfd, const char *name)
     return fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode);
 }
 
-/* May a symlink named name in dirfd be followed? (See rt_open_dir_secure.) */
+/* May a symlink named name in dirfd be followed? Only root's: dirfd itself has passed
+ * dir_trusted, so nobody else could have put it there or changed it since. */
 static int link_trusted(int dirfd, const char *name)
 {
-    struct stat dst, lst;
+    struct stat lst;
 
-    if (fstat(dirfd, &dst) < 0 || fstatat(dirfd, name, &lst, AT_SYMLINK_NOFOLLOW) < 0)
-        return 0;
-    if (!S_ISLNK(lst.st_mode) || lst.st_uid != 0 || dst.st_uid != 0)
-        return 0;
-    return !(dst.st_mode & (S_IWGRP | S_IWOTH)) || (dst.st_mode & S_ISVTX);
+    return fstatat(dirfd, name, &lst, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(lst.st_mode) &&
+           lst.st_uid == 0;
 }
 
 /* Only root may change what a trace directory holds: root's, and not writable by others
@@ -79,6 +77,8 @@ int rt_open_dir_secure(const char *path, int create, char *err, size_t errlen)
         snprintf(err, errlen, "/: %s", strerror(errno));
         return -1;
     }
+    if (!dir_trusted(fd, path, "/", err, errlen))
+        goto fail;
     while (*p) {
         size_t n;
 
