@@ -45,17 +45,43 @@ static int become(uid_t uid, gid_t gid, size_t ngroups, const gid_t *groups)
     return 0;
 }
 
+/* stat, open and fstat path with whatever identity the thread has now. */
+static enum dc_openas open_regular(const char *path, int *fd, int *err)
+{
+    struct stat st;
+
+    if (stat(path, &st) < 0) {
+        *err = errno;
+        return DC_OPENAS_DENIED;
+    }
+    if (!S_ISREG(st.st_mode))
+        return DC_OPENAS_NOT_REGULAR;
+    if ((*fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)) < 0) {
+        *err = errno;
+        return DC_OPENAS_DENIED;
+    }
+    /* A FIFO or device swapped in after the stat: opened without blocking, refused here. */
+    if (fstat(*fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+        close(*fd);
+        *fd = -1;
+        return DC_OPENAS_NOT_REGULAR;
+    }
+    return DC_OPENAS_OK;
+}
+
 enum dc_openas dc_open_as(const struct dc_fsident *id, const char *path, int *fd, int *err)
 {
     gid_t own[DC_FSIDENT_GROUPS_MAX];
-    long nown = syscall(DC_SYS_GETGROUPS, DC_FSIDENT_GROUPS_MAX, own);
+    long nown;
     uid_t own_fsuid = (uid_t)setfsuid((uid_t)-1);
     gid_t own_fsgid = (gid_t)setfsgid((gid_t)-1);
-    enum dc_openas rc = DC_OPENAS_OK;
-    struct stat st;
+    enum dc_openas rc;
 
     *fd = -1;
     *err = 0;
+    if (!id)
+        return open_regular(path, fd, err);
+    nown = syscall(DC_SYS_GETGROUPS, DC_FSIDENT_GROUPS_MAX, own);
     if (nown < 0) {
         *err = errno;
         return DC_OPENAS_NO_IDENTITY;
@@ -66,23 +92,9 @@ enum dc_openas dc_open_as(const struct dc_fsident *id, const char *path, int *fd
             abort();
         return DC_OPENAS_NO_IDENTITY;
     }
-    if (stat(path, &st) < 0) {
-        *err = errno;
-        rc = DC_OPENAS_DENIED;
-    } else if (!S_ISREG(st.st_mode)) {
-        rc = DC_OPENAS_NOT_REGULAR;
-    } else if ((*fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)) < 0) {
-        *err = errno;
-        rc = DC_OPENAS_DENIED;
-    }
+    rc = open_regular(path, fd, err);
     if (become(own_fsuid, own_fsgid, (size_t)nown, own) < 0)
         abort();
-    /* A FIFO or device swapped in after the stat: opened without blocking, refused here. */
-    if (*fd >= 0 && (fstat(*fd, &st) < 0 || !S_ISREG(st.st_mode))) {
-        close(*fd);
-        *fd = -1;
-        rc = DC_OPENAS_NOT_REGULAR;
-    }
     return rc;
 }
 

@@ -32,8 +32,9 @@ enum dc_openas {
  * Open path read-only (O_NONBLOCK, O_NOCTTY, O_CLOEXEC) with id as the calling thread's
  * fsuid, fsgid and groups -- on this thread only, never broadcast to other threads -- then
  * require a regular file on the descriptor. A stat as the user first keeps device nodes and
- * FIFOs from being opened at all. Returns DC_OPENAS_OK with *fd set, or the reason. Aborts
- * if the thread cannot return to its own identity (it would act as the user from then on).
+ * FIFOs from being opened at all. id NULL: the same with the thread's own identity. Returns
+ * DC_OPENAS_OK with *fd set, or the reason. Aborts if the thread cannot return to its own
+ * identity (it would act as the user from then on).
  */
 enum dc_openas dc_open_as(const struct dc_fsident *id, const char *path, int *fd, int *err);
 

@@ -414,24 +414,8 @@ static void open_binary(struct rt_binary *bin, const struct dc_fsident *as)
 {
     char err[512];
     int fd = -1, e = 0;
-    enum dc_openas r;
 
-    if (as) {
-        r = dc_open_as(as, bin->path, &fd, &e);
-    } else {
-        struct stat st;
-
-        r = DC_OPENAS_OK;
-        if ((fd = open(bin->path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)) < 0) {
-            e = errno;
-            r = DC_OPENAS_DENIED;
-        } else if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-            close(fd);
-            fd = -1;
-            r = DC_OPENAS_NOT_REGULAR;
-        }
-    }
-    switch (r) {
+    switch (dc_open_as(as, bin->path, &fd, &e)) {
     case DC_OPENAS_OK:
         bin->fd = fd;
         snprintf(bin->attach_path, sizeof(bin->attach_path), "/proc/self/fd/%d", fd);
