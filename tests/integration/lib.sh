@@ -48,6 +48,17 @@ lacks() {
 
 skip_all() { echo "1..0 # SKIP $*"; exit 77; }
 
+# gone PID [SECONDS]: PID has ended, or is a zombie its new parent has not reaped yet (its
+# parent went first), within SECONDS (default 2).
+gone() {
+    for _ in $(seq $((${2:-2} * 20))); do
+        kill -0 "$1" 2>/dev/null || return 0
+        grep -q '^[0-9]* ([^)]*) Z' "/proc/$1/stat" 2>/dev/null && return 0
+        sleep 0.05
+    done
+    return 1
+}
+
 finish() {
     echo "1..$T_N"
     echo "$T_PASS passed, $T_FAIL failed"

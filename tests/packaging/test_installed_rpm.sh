@@ -128,7 +128,7 @@ else
     check_rc "rpm -e of all five" 0 rpm_root -e $NAMES
 fi
 if [ -n "${RUNPID:-}" ]; then
-    check "erase stopped the run (%preun)" bash -c '! kill -0 "$1" 2>/dev/null || grep -q "^[0-9]* ([^)]*) Z" "/proc/$1/stat"' _ "$RUNPID"
+    check "erase stopped the run (%preun)" gone "$RUNPID"
     # The edited configuration is kept as .rpmsave, as rpm does for a changed %config file.
     check "the edited configuration is kept as datacrumbs.conf.rpmsave" test -f "$ROOT/etc/datacrumbs/datacrumbs.conf.rpmsave"
     rm -f "$ROOT/etc/datacrumbs/datacrumbs.conf.rpmsave" "$ROOT/usr/local/sbin/dc-test-stub" "$ROOT/root/stub-probe"

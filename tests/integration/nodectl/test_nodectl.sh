@@ -61,7 +61,7 @@ contains "... as in use by another user" "$ERR" "in use by another user"
 
 check_rc "stop" 0 nc stop r1
 contains "stop says stopped" "$OUT" "stopped (pid $PID)"
-check "the runtime is gone" bash -c "! kill -0 $PID 2>/dev/null || grep -q ' Z ' /proc/$PID/stat"
+check "the runtime is gone" gone "$PID"
 check "stop leaves no env file, snapshot, pid, lock or ready file" test -z "$(leftovers "$N")"
 check_rc "stop again is a no-op" 0 nc stop r1
 contains "... that says not running" "$OUT" "not running"
@@ -93,7 +93,7 @@ check_rc "start a runtime that ignores SIGTERM" 0 nc start r5 "$DEAF" root
 PID=$(cat "$N/run/datacrumbs-r5.pid")
 check_rc "stop it: killed after stop_timeout, reported as a failure" 1 nc stop r5
 contains "... saying so" "$ERR" "was killed"
-check "... and it is gone" bash -c "! kill -0 $PID 2>/dev/null || grep -q ' Z ' /proc/$PID/stat"
+check "... and it is gone" gone "$PID"
 check "... with its files" test -z "$(leftovers "$N")"
 
 # --- pid files that name another process ------------------------------------------------------

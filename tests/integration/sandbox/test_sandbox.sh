@@ -34,7 +34,7 @@ check_rc "a probe file signed in the sandbox" 0 "$SANDBOX_BIN/datacrumbs_probe_c
 check_rc "it verifies with the sandbox's secret" 0 "$SANDBOX_BIN/datacrumbs_probe_inspect" \
     --config "$SANDBOX_CONF" --verify "$T_TMP/p.json.gz"
 sandbox_destroy
-check "sandbox_destroy stopped the signer" bash -c "! kill -0 $SPID 2>/dev/null || grep -q ' Z ' /proc/$SPID/stat"
+check "sandbox_destroy stopped the signer" gone "$SPID"
 wait "$SPID" 2>/dev/null
 check "sandbox_destroy removed the sandbox" test ! -e "$T_TMP/sb"
 finish

@@ -211,16 +211,6 @@ contains "wrapper --help ends with examples" "$OUT" "EXAMPLES"
 check_rc "hook --help" 0 "$HOOK" --help
 contains "hook --help ends with examples" "$OUT" "EXAMPLES"
 
-# gone PID: gone, or a zombie waiting for init to reap it (its parent went first).
-gone() {
-    for _ in $(seq 40); do
-        kill -0 "$1" 2>/dev/null || return 0
-        grep -q '^[0-9]* ([^)]*) Z' "/proc/$1/stat" 2>/dev/null && return 0
-        sleep 0.05
-    done
-    return 1
-}
-
 # --- a run that holds a job's id for another user gives way to the job's own user ---
 NODECTL_BIN=$B/src/nodectl/datacrumbs_nodectl
 if id daemon >/dev/null 2>&1 && [ -x "$NODECTL_BIN" ]; then
