@@ -100,6 +100,14 @@ static int fingerprint(struct dc_nodectl *n, struct dc_reply *rep)
     return rc;
 }
 
+/* What a service manager needs to act on run id of this node. */
+static struct dc_run_ctx run_ctx(const struct dc_nodectl *n, const char *id, const char *user,
+                                 const struct dc_runfiles *files)
+{
+    return (struct dc_run_ctx){
+        .sys = &n->sys, .config_path = n->config_path, .run_id = id, .user = user, .files = files};
+}
+
 /* Files, directories and lock of the run. -1 with rep filled on failure. */
 static int job_open(struct job *j, struct dc_nodectl *n, const struct dc_request *req,
                     struct dc_reply *rep)
@@ -126,11 +134,7 @@ static int job_open(struct job *j, struct dc_nodectl *n, const struct dc_request
         reply(rep, DC_RESULT_FAILED, "%s", err);
         return -1;
     }
-    j->ctx.sys = &n->sys;
-    j->ctx.config_path = n->config_path;
-    j->ctx.run_id = req->run_id;
-    j->ctx.user = req->user;
-    j->ctx.files = &j->files;
+    j->ctx = run_ctx(n, req->run_id, req->user, &j->files);
     return 0;
 }
 
@@ -265,11 +269,7 @@ static int run_ids(const char *dir, char ids[][DC_RUNID_MAX + 1], int max);
  */
 static int run_counts(struct job *j, const char *id, const struct dc_runfiles *f, const char *user)
 {
-    struct dc_run_ctx ctx = {.sys = &j->n->sys,
-                             .config_path = j->n->config_path,
-                             .run_id = id,
-                             .user = user,
-                             .files = f};
+    struct dc_run_ctx ctx = run_ctx(j->n, id, user, f);
     struct dc_svc_status st;
     int fd, held = 0;
 
@@ -518,14 +518,14 @@ static int run_ids(const char *dir, char ids[][DC_RUNID_MAX + 1], int max)
 bool dc_nodectl_may_run(const struct dc_nodectl *n, const char *run_id)
 {
     struct dc_runfiles f;
-    struct dc_run_ctx ctx = {.sys = &n->sys, .config_path = n->config_path, .run_id = run_id};
+    struct dc_run_ctx ctx;
     struct stat st;
 
     if (!dc_runid_valid(run_id) || dc_runfiles_init(&f, &n->sys, run_id) < 0)
         return true; /* cannot tell: let node control decide */
     if (lstat(f.env, &st) == 0 || errno != ENOENT)
         return true;
-    ctx.files = &f;
+    ctx = run_ctx(n, run_id, NULL, &f);
     return n->sm->may_run(&ctx);
 }
 
@@ -538,7 +538,7 @@ int dc_nodectl_list(struct dc_nodectl *n, FILE *out, int protocol_lines)
         fprintf(out, "%-24s %-9s %-16s %s\n", "RUN", "STATE", "USER", "PID");
     for (int i = 0; out && i < count; i++) {
         struct dc_runfiles files;
-        struct dc_run_ctx ctx = {.sys = &n->sys, .config_path = n->config_path, .run_id = ids[i]};
+        struct dc_run_ctx ctx;
         struct dc_svc_status st;
         struct dc_envfile env;
         char err[256];
@@ -547,8 +547,7 @@ int dc_nodectl_list(struct dc_nodectl *n, FILE *out, int protocol_lines)
             continue;
         if (dc_envfile_read(files.env, &env, err, sizeof(err)) != 0)
             snprintf(env.user, sizeof(env.user), "?");
-        ctx.user = env.user;
-        ctx.files = &files;
+        ctx = run_ctx(n, ids[i], env.user, &files);
         if (n->sm->status(&ctx, &st) < 0)
             snprintf(st.detail, sizeof(st.detail), "unknown");
         if (protocol_lines)
