@@ -34,40 +34,52 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
     return vfprintf(stderr, fmt, ap);
 }
 
-static int keep_link(struct rt_bpf *b, struct bpf_link *l)
+static int keep_link(struct rt_linkset *s, struct bpf_link *l)
 {
-    if (b->nlinks == b->caplinks) {
-        size_t cap = b->caplinks ? b->caplinks * 2 : 64;
-        struct bpf_link **n = realloc(b->links, cap * sizeof(*n));
+    if (s->nlinks == s->caplinks) {
+        size_t cap = s->caplinks ? s->caplinks * 2 : 16;
+        struct bpf_link **n = realloc(s->links, cap * sizeof(*n));
 
         if (!n) {
             bpf_link__destroy(l);
             errno = ENOMEM;
             return -1;
         }
-        b->links = n;
-        b->caplinks = cap;
+        s->links = n;
+        s->caplinks = cap;
     }
-    b->links[b->nlinks++] = l;
+    s->links[s->nlinks++] = l;
     return 0;
 }
 
-static int keep_mfd(struct rt_bpf *b, int fd)
+static int keep_mfd(struct rt_linkset *s, int fd)
 {
-    if (b->nmfds == b->capmfds) {
-        size_t cap = b->capmfds ? b->capmfds * 2 : 16;
-        int *n = realloc(b->mfds, cap * sizeof(*n));
+    if (s->nmfds == s->capmfds) {
+        size_t cap = s->capmfds ? s->capmfds * 2 : 4;
+        int *n = realloc(s->mfds, cap * sizeof(*n));
 
         if (!n) {
             close(fd);
             errno = ENOMEM;
             return -1;
         }
-        b->mfds = n;
-        b->capmfds = cap;
+        s->mfds = n;
+        s->capmfds = cap;
     }
-    b->mfds[b->nmfds++] = fd;
+    s->mfds[s->nmfds++] = fd;
     return 0;
+}
+
+void rt_linkset_close(struct rt_linkset *s)
+{
+    /* Newest first: entry probes go before the return probes attached ahead of them. */
+    for (size_t i = s->nmfds; i-- > 0;)
+        close(s->mfds[i]);
+    for (size_t i = s->nlinks; i-- > 0;)
+        bpf_link__destroy(s->links[i]);
+    free(s->links);
+    free(s->mfds);
+    memset(s, 0, sizeof(*s));
 }
 
 static double ms(void)
@@ -102,12 +114,12 @@ static int multi_supported(struct rt_bpf *b, const char *client_lib)
     prog = bpf_prog_load(BPF_PROG_TYPE_KPROBE, "dc_probe", "Dual BSD/GPL", insns, 2, &opts);
     if (prog < 0)
         return 0;
-    link = rt_umulti_attach(prog, client_lib, &q.offset, &cookie, 1, 0);
+    link = rt_umulti_attach(prog, client_lib, &q.offset, &cookie, 1, 0, getpid());
     if (link < 0)
         dc_debug("no uprobe_multi links here (%s): uprobes are attached one by one",
                  strerror(errno));
     close(prog);
-    return link >= 0 && keep_mfd(b, link) == 0;
+    return link >= 0 && keep_mfd(&b->own, link) == 0;
 }
 
 /* The settings of every traceable function: one batch update where the kernel has them (a
@@ -174,6 +186,9 @@ int rt_bpf_load(struct rt_bpf *b, const struct rt_plan *p, const struct rt_bpf_o
         return -1;
     }
     b->skel->rodata->targ_uid = o->uid;
+    snprintf((char *)b->skel->rodata->run_id, sizeof(b->skel->rodata->run_id), "%s",
+             o->run_id ? o->run_id : "");
+    b->skel->rodata->per_process = 1;
     b->skel->rodata->min_dur_ns = o->min_duration_ns;
     /* Wake the reader when an eighth of the ring is waiting (it also polls on a timer). */
     b->skel->rodata->wakeup_bytes = ring / 8;
@@ -221,7 +236,7 @@ int rt_bpf_load(struct rt_bpf *b, const struct rt_plan *p, const struct rt_bpf_o
 
 int rt_bpf_attach_selection(struct rt_bpf *b, const char *client_lib, char *err, size_t errlen)
 {
-    struct rt_elf_query q[2] = {{.name = "datacrumbs_start"}, {.name = "datacrumbs_stop"}};
+    struct rt_elf_query q[2] = {{.name = "datacrumbs_announce"}, {.name = "datacrumbs_stop"}};
     static const struct {
         const char *tp;
         size_t prog; /* which of the three below */
@@ -236,27 +251,28 @@ int rt_bpf_attach_selection(struct rt_bpf *b, const char *client_lib, char *err,
         return -1;
     }
     if (!q[0].found || !q[1].found) {
-        snprintf(err, errlen, "%s does not define datacrumbs_start and datacrumbs_stop",
+        snprintf(err, errlen, "%s does not define datacrumbs_announce and datacrumbs_stop",
                  client_lib);
         return -1;
     }
-    l = bpf_program__attach_uprobe(b->skel->progs.dc_client_start, true, -1, client_lib,
+    /* Entry probes on the client library, mapped only by processes that opted in. */
+    l = bpf_program__attach_uprobe(b->skel->progs.dc_client_announce, false, -1, client_lib,
                                    (size_t)q[0].offset);
-    if (!l || keep_link(b, l) < 0) {
-        snprintf(err, errlen, "cannot probe datacrumbs_start in %s: %s", client_lib,
+    if (!l || keep_link(&b->own, l) < 0) {
+        snprintf(err, errlen, "cannot probe datacrumbs_announce in %s: %s", client_lib,
                  strerror(errno));
         return -1;
     }
     l = bpf_program__attach_uprobe(b->skel->progs.dc_client_stop, false, -1, client_lib,
                                    (size_t)q[1].offset);
-    if (!l || keep_link(b, l) < 0) {
+    if (!l || keep_link(&b->own, l) < 0) {
         snprintf(err, errlen, "cannot probe datacrumbs_stop in %s: %s", client_lib,
                  strerror(errno));
         return -1;
     }
     for (size_t i = 0; i < sizeof(tps) / sizeof(tps[0]); i++) {
         l = bpf_program__attach_raw_tracepoint(tp_progs[tps[i].prog], tps[i].tp);
-        if (!l || keep_link(b, l) < 0) {
+        if (!l || keep_link(&b->own, l) < 0) {
             snprintf(err, errlen, "cannot attach to tracepoint %s: %s", tps[i].tp, strerror(errno));
             return -1;
         }
@@ -283,11 +299,11 @@ static void attach_syscalls(struct rt_bpf *b, struct rt_plan *p)
     if (!any)
         return;
     exit_ = bpf_program__attach_raw_tracepoint(b->skel->progs.dc_sys_exit, "sys_exit");
-    if (!exit_ || keep_link(b, exit_) < 0)
+    if (!exit_ || keep_link(&b->own, exit_) < 0)
         e = errno;
     else if (!(enter =
                    bpf_program__attach_raw_tracepoint(b->skel->progs.dc_sys_enter, "sys_enter")) ||
-             keep_link(b, enter) < 0)
+             keep_link(&b->own, enter) < 0)
         e = errno;
     for (size_t i = 0; i < p->nfuncs; i++) {
         struct rt_func *f = &p->funcs[i];
@@ -322,7 +338,7 @@ static void attach_kernel(struct rt_bpf *b, struct rt_func *f)
         fail(b, f, "kprobe", e);
         return;
     }
-    if (keep_link(b, lr) < 0 || keep_link(b, le) < 0) {
+    if (keep_link(&b->own, lr) < 0 || keep_link(&b->own, le) < 0) {
         fail(b, f, "kprobe", ENOMEM);
         return;
     }
@@ -330,25 +346,25 @@ static void attach_kernel(struct rt_bpf *b, struct rt_func *f)
     b->attached++;
 }
 
-/* One uprobe (or uretprobe) at a time: a perf event and a link each. */
-static int attach_single(struct rt_bpf *b, const char *path, uint64_t off, unsigned id,
-                         int retprobe)
+/* One uprobe (or uretprobe) at a time, in process pid: a perf event and a link each. */
+static int attach_single(struct rt_bpf *b, struct rt_linkset *set, pid_t pid, const char *path,
+                         uint64_t off, unsigned id, int retprobe)
 {
     LIBBPF_OPTS(bpf_uprobe_opts, o, .bpf_cookie = id, .retprobe = retprobe);
     struct bpf_link *l = bpf_program__attach_uprobe_opts(
-        retprobe ? b->skel->progs.dc_exit : b->skel->progs.dc_entry, -1, path, (size_t)off, &o);
+        retprobe ? b->skel->progs.dc_exit : b->skel->progs.dc_entry, pid, path, (size_t)off, &o);
 
     if (!l)
         return -1;
-    return keep_link(b, l);
+    return keep_link(set, l);
 }
 
 /*
- * Attach idx[0..n) of one binary with as few uprobe_multi links as possible: the whole set in
+ * Attach n offsets of one binary with as few uprobe_multi links as possible: the whole set in
  * one call; when the kernel refuses it (one bad offset fails the lot), each half on its own,
  * down to the single function that cannot be probed. ok[] marks those in place.
  */
-static void attach_multi(struct rt_bpf *b, struct rt_plan *p, const char *path, const size_t *idx,
+static void attach_multi(struct rt_bpf *b, struct rt_linkset *set, pid_t pid, const char *path,
                          uint64_t *offs, uint64_t *cookies, size_t n, int retprobe, int *ok,
                          int *errs)
 {
@@ -358,8 +374,8 @@ static void attach_multi(struct rt_bpf *b, struct rt_plan *p, const char *path, 
 
     if (n == 0)
         return;
-    fd = rt_umulti_attach(prog, path, offs, cookies, n, retprobe);
-    if (fd >= 0 && keep_mfd(b, fd) == 0) {
+    fd = rt_umulti_attach(prog, path, offs, cookies, n, retprobe, pid);
+    if (fd >= 0 && keep_mfd(set, fd) == 0) {
         for (size_t i = 0; i < n; i++)
             ok[i] = 1;
         return;
@@ -368,52 +384,71 @@ static void attach_multi(struct rt_bpf *b, struct rt_plan *p, const char *path, 
         errs[0] = errno;
         return;
     }
-    attach_multi(b, p, path, idx, offs, cookies, n / 2, retprobe, ok, errs);
-    attach_multi(b, p, path, idx + n / 2, offs + n / 2, cookies + n / 2, n - n / 2, retprobe,
-                 ok + n / 2, errs + n / 2);
+    attach_multi(b, set, pid, path, offs, cookies, n / 2, retprobe, ok, errs);
+    attach_multi(b, set, pid, path, offs + n / 2, cookies + n / 2, n - n / 2, retprobe, ok + n / 2,
+                 errs + n / 2);
 }
 
-static void attach_binary(struct rt_bpf *b, struct rt_plan *p, size_t bin)
+/* Place each of n probes (exits or entries) in pid, one way or the other; ok[k] says which. */
+static void place(struct rt_bpf *b, struct rt_linkset *set, pid_t pid, const char *path,
+                  uint64_t *offs, uint64_t *cookies, size_t n, int retprobe, int *ok, int *errs)
+{
+    memset(ok, 0, n * sizeof(*ok));
+    memset(errs, 0, n * sizeof(*errs));
+    if (b->multi) {
+        attach_multi(b, set, pid, path, offs, cookies, n, retprobe, ok, errs);
+        return;
+    }
+    for (size_t k = 0; k < n; k++)
+        if (attach_single(b, set, pid, path, offs[k], (unsigned)cookies[k], retprobe) == 0)
+            ok[k] = 1;
+        else
+            errs[k] = errno;
+}
+
+/*
+ * The functions of one binary, in process pid. A trial (the daemon's own process, at start)
+ * takes every traceable function and records which fail; otherwise only those that passed it
+ * are placed. Returns the number of functions placed.
+ */
+static size_t place_binary(struct rt_bpf *b, struct rt_plan *p, size_t bin, pid_t pid,
+                           struct rt_linkset *set, int trial)
 {
     /* The inode the plan opened and checked, never the path again. */
     const char *path = p->bins[bin].attach_path;
-    size_t n = 0, m;
+    size_t n = 0, m, placed = 0;
     size_t *idx = calloc(p->nfuncs, sizeof(*idx));
     uint64_t *offs = calloc(p->nfuncs, sizeof(*offs)), *cookies = calloc(p->nfuncs, 8);
     int *ok = calloc(p->nfuncs, sizeof(*ok)), *errs = calloc(p->nfuncs, sizeof(*errs));
 
     if (!idx || !offs || !cookies || !ok || !errs) {
-        for (size_t i = 0; i < p->nfuncs; i++)
+        for (size_t i = 0; trial && i < p->nfuncs; i++)
             if (p->funcs[i].binary == (int)bin && !p->funcs[i].error && !p->funcs[i].alias_of)
                 fail(b, &p->funcs[i], "uprobe", ENOMEM);
+        errno = ENOMEM;
         goto cleanup;
     }
     for (size_t i = 0; i < p->nfuncs; i++) {
         const struct rt_func *f = &p->funcs[i];
 
-        if (f->kind == DC_KIND_USER && f->binary == (int)bin && !f->error && !f->alias_of) {
-            idx[n] = i;
-            offs[n] = f->offset;
-            cookies[n] = f->id;
-            n++;
-        }
+        if (f->kind != DC_KIND_USER || f->binary != (int)bin || f->alias_of)
+            continue;
+        if (trial ? f->error != NULL : !f->attached)
+            continue;
+        idx[n] = i;
+        offs[n] = f->offset;
+        cookies[n] = f->id;
+        n++;
     }
     if (!n)
         goto cleanup;
     /* Exits first: a function whose return cannot be probed gets no entry probe either. */
-    if (b->multi) {
-        attach_multi(b, p, path, idx, offs, cookies, n, 1, ok, errs);
-    } else {
-        for (size_t k = 0; k < n; k++)
-            if (attach_single(b, path, offs[k], (unsigned)cookies[k], 1) == 0)
-                ok[k] = 1;
-            else
-                errs[k] = errno;
-    }
+    place(b, set, pid, path, offs, cookies, n, 1, ok, errs);
     m = 0;
     for (size_t k = 0; k < n; k++) {
         if (!ok[k]) {
-            fail(b, &p->funcs[idx[k]], "uretprobe", errs[k] ? errs[k] : EINVAL);
+            if (trial)
+                fail(b, &p->funcs[idx[k]], "uretprobe", errs[k] ? errs[k] : EINVAL);
             continue;
         }
         idx[m] = idx[k];
@@ -421,27 +456,22 @@ static void attach_binary(struct rt_bpf *b, struct rt_plan *p, size_t bin)
         cookies[m] = cookies[k];
         m++;
     }
-    memset(ok, 0, n * sizeof(*ok));
-    memset(errs, 0, n * sizeof(*errs));
-    if (b->multi) {
-        attach_multi(b, p, path, idx, offs, cookies, m, 0, ok, errs);
-    } else {
-        for (size_t k = 0; k < m; k++)
-            if (attach_single(b, path, offs[k], (unsigned)cookies[k], 0) == 0)
-                ok[k] = 1;
-            else
-                errs[k] = errno;
-    }
+    place(b, set, pid, path, offs, cookies, m, 0, ok, errs);
     for (size_t k = 0; k < m; k++) {
         struct rt_func *f = &p->funcs[idx[k]];
 
         if (!ok[k]) {
             /* Its return probe stays: with no entry recorded it never produces anything. */
-            fail(b, f, "uprobe", errs[k] ? errs[k] : EINVAL);
+            if (trial)
+                fail(b, f, "uprobe", errs[k] ? errs[k] : EINVAL);
             continue;
         }
-        f->attached = 1;
-        b->attached++;
+        placed++;
+        if (trial) {
+            f->attached = 1;
+            b->attached++;
+            b->user_funcs++;
+        }
     }
 cleanup:
     free(idx);
@@ -449,18 +479,55 @@ cleanup:
     free(cookies);
     free(ok);
     free(errs);
+    return placed;
 }
 
 void rt_bpf_attach_functions(struct rt_bpf *b, struct rt_plan *p)
 {
+    struct rt_linkset trial = {0};
+
     libbpf_quiet = 1;
     attach_syscalls(b, p);
     for (size_t i = 0; i < p->nfuncs; i++)
         if (p->funcs[i].kind == DC_KIND_KERNEL && !p->funcs[i].error && !p->funcs[i].alias_of)
             attach_kernel(b, &p->funcs[i]);
+    /* The kernel checks a probe when it is linked, whichever process it is for: the daemon's
+     * own pid finds what can be probed; no traced process is delayed by a failing one. */
     for (size_t bin = 0; bin < p->nbins; bin++)
-        attach_binary(b, p, bin);
+        place_binary(b, p, bin, getpid(), &trial, 1);
+    rt_linkset_close(&trial);
     libbpf_quiet = 0;
+}
+
+size_t rt_bpf_link_process(struct rt_bpf *b, const struct rt_plan *p, pid_t pid,
+                           struct rt_linkset *set)
+{
+    size_t placed = 0;
+
+    if (!b->user_funcs)
+        return 0;
+    libbpf_quiet = 1;
+    for (size_t bin = 0; bin < p->nbins; bin++)
+        placed += place_binary(b, (struct rt_plan *)p, bin, pid, set, 0);
+    libbpf_quiet = 0;
+    return placed;
+}
+
+void rt_bpf_mark_linked(struct rt_bpf *b, pid_t pid, int on)
+{
+    int fd = bpf_map__fd(b->skel->maps.linked);
+    __u32 key = (__u32)pid, one = 1;
+
+    if (on)
+        bpf_map_update_elem(fd, &key, &one, BPF_ANY);
+    else
+        bpf_map_delete_elem(fd, &key);
+}
+
+void rt_bpf_set_sole_run(struct rt_bpf *b, int sole)
+{
+    if (b->skel && b->skel->bss)
+        __atomic_store_n(&b->skel->bss->sole_run, sole ? 1u : 0u, __ATOMIC_RELAXED);
 }
 
 int rt_bpf_ring_fd(const struct rt_bpf *b)
@@ -493,16 +560,7 @@ void rt_bpf_quiesce(struct rt_bpf *b)
 
 void rt_bpf_detach(struct rt_bpf *b)
 {
-    /* Newest first: entry probes go before the return probes attached ahead of them. */
-    for (size_t i = b->nmfds; i-- > 0;)
-        close(b->mfds[i]);
-    for (size_t i = b->nlinks; i-- > 0;)
-        bpf_link__destroy(b->links[i]);
-    free(b->links);
-    free(b->mfds);
-    b->links = NULL;
-    b->mfds = NULL;
-    b->nlinks = b->caplinks = b->nmfds = b->capmfds = 0;
+    rt_linkset_close(&b->own);
 }
 
 void rt_bpf_destroy(struct rt_bpf *b)

@@ -18,20 +18,27 @@ struct bpf_link;
 
 struct rt_bpf_opts {
     uid_t uid;                /* only this user's processes are traced */
+    const char *run_id;       /* and only those that name this run (or none, see sole_run) */
     uint64_t min_duration_ns; /* shorter calls are counted, not recorded */
     unsigned ring_mb;         /* ring buffer size, MiB (power of two) */
     int no_multi;             /* attach uprobes one by one even where uprobe_multi works */
     const char *client_lib;   /* where the uprobe_multi support test probes */
 };
 
-struct rt_bpf {
-    struct datacrumbs_bpf *skel;
+/* Probes held together: the run's own, or one process's. */
+struct rt_linkset {
     struct bpf_link **links; /* libbpf links (tracepoints, single probes) */
     size_t nlinks, caplinks;
     int *mfds; /* uprobe_multi link descriptors */
     size_t nmfds, capmfds;
+};
+
+struct rt_bpf {
+    struct datacrumbs_bpf *skel;
+    struct rt_linkset own;   /* selection, syscalls, kernel functions */
     int multi;               /* uprobe_multi available and wanted */
     size_t attached, failed; /* functions */
+    size_t user_funcs;       /* of those attached, in user space: linked per process */
 };
 
 /* Open and load the object with the plan's function settings. Returns 0 or -1 with err. */
@@ -45,8 +52,26 @@ int rt_bpf_load(struct rt_bpf *b, const struct rt_plan *p, const struct rt_bpf_o
  */
 int rt_bpf_attach_selection(struct rt_bpf *b, const char *client_lib, char *err, size_t errlen);
 
+/*
+ * Link the user-space functions that rt_bpf_attach_functions() found attachable into process
+ * pid only, into set. Returns the number of probes placed (0: none, errno set).
+ */
+size_t rt_bpf_link_process(struct rt_bpf *b, const struct rt_plan *p, pid_t pid,
+                           struct rt_linkset *set);
+
+/* Remove a set's probes (each close waits for the kernel's grace period). */
+void rt_linkset_close(struct rt_linkset *set);
+
+/* Tell the BPF side whether pid's probes are linked (so an announcement is not held). */
+void rt_bpf_mark_linked(struct rt_bpf *b, pid_t pid, int on);
+
+/* No other run of the user is active on this node (see datacrumbs.bpf.c). */
+void rt_bpf_set_sole_run(struct rt_bpf *b, int sole);
+
 /* Attach every traceable function of the plan. Failures are recorded per function
- * (rt_plan_fail) and counted in b->failed; the others are attached whatever happens. */
+ * (rt_plan_fail) and counted in b->failed; the others are attached whatever happens. Functions
+ * in user space are tried in the daemon's own process, then removed: they are linked into the
+ * traced processes only (rt_bpf_link_process), never into a whole file. */
 void rt_bpf_attach_functions(struct rt_bpf *b, struct rt_plan *p);
 
 /* The ring buffer map's descriptor (for ring_buffer__new). */

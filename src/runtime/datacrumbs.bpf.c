@@ -5,8 +5,14 @@
  * One generic entry/exit pair serves every traced function: the BPF cookie of each probe is
  * the function id, which indexes fn_cfg (what to capture) and, in the daemon, the name and the
  * argument labels. Syscalls come from raw_tracepoint sys_enter/sys_exit, filtered by sys_ids.
- * Only processes in procs are traced; they are added when datacrumbs_start() returns 0 in a
- * process of the target user, and by fork from a traced parent.
+ *
+ * Only processes in procs are traced. One joins when its datacrumbs_announce() names this run
+ * (or names none while this is its user's only run on the node) and every one of its user and
+ * group ids and capabilities is the user's; its children join by fork. It leaves at exit, at
+ * datacrumbs_stop(), and as soon as its credentials change (a setuid, setgid or file
+ * capability exec, a setresuid...): what such a program reads is not the user's to see.
+ * User-space probes are linked per process by the daemon (ctl records), so no other process
+ * ever meets a breakpoint of ours.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -22,15 +28,29 @@ const volatile __u32 targ_uid = 0;
 const volatile __u64 min_dur_ns = 0;        /* shorter calls are counted, not recorded */
 const volatile __u64 wakeup_bytes = 262144; /* wake the reader once this much is queued */
 
+const volatile char run_id[DC_RUN_ID_LEN] = {0}; /* this run; what announcements must name */
+const volatile __u32 per_process = 0;            /* user-space probes linked per process */
+
 /* Set by the daemon when it stops: calls ending after that are outside the traced window. */
 volatile __u32 stopping = 0;
+/* Kept by the daemon: no other run of the user is active here, so a process that names no
+ * run is this one's. */
+volatile __u32 sole_run = 0;
 
 struct {
     __uint(type, BPF_MAP_TYPE_HASH);
     __uint(max_entries, DC_MAX_PROCS);
-    __type(key, __u32);   /* TGID */
-    __type(value, __u64); /* when it was added */
+    __type(key, __u32); /* TGID */
+    __type(value, struct dc_proc);
 } procs SEC(".maps");
+
+/* The processes whose user-space probes the daemon has linked (it adds and removes them). */
+struct {
+    __uint(type, BPF_MAP_TYPE_HASH);
+    __uint(max_entries, DC_MAX_PROCS);
+    __type(key, __u32);   /* TGID */
+    __type(value, __u32); /* 1 */
+} linked SEC(".maps");
 
 struct {
     __uint(type, BPF_MAP_TYPE_ARRAY);
@@ -87,9 +107,78 @@ static __always_inline void count(__u32 which)
     add(which, 1);
 }
 
+/* Tell the daemon about a process; returns 0 when the record is queued. */
+static __always_inline int control(__u32 kind, __u32 tgid, __u32 tid, __u32 ctl_flags)
+{
+    struct dc_ctl *c = bpf_ringbuf_reserve(&events, sizeof(*c), 0);
+
+    if (!c) {
+        count(DC_STAT_CTL_LOST);
+        return -1;
+    }
+    c->ts = bpf_ktime_get_ns();
+    c->dur = 0;
+    c->pid = tgid;
+    c->tid = tid;
+    c->kind = kind;
+    c->flags = DC_EV_CONTROL;
+    c->ctl_flags = ctl_flags;
+    c->pad = 0;
+    bpf_ringbuf_submit(c, BPF_RB_FORCE_WAKEUP); /* a held thread is waiting for it */
+    return 0;
+}
+
+/* Take tgid out of the traced set; its probes go too. */
+static __always_inline void untrace(__u32 tgid, __u32 why)
+{
+    if (bpf_map_delete_elem(&procs, &tgid) == 0)
+        count(why);
+    if (bpf_map_lookup_elem(&linked, &tgid))
+        control(DC_CTL_GONE, tgid, 0, 0);
+}
+
+/* Every user id is the target's, and the group ids and capabilities are what they were when
+ * the process joined (all four group ids equal). */
+static __always_inline int creds_match(const struct cred *c, const struct dc_proc *p)
+{
+    kernel_cap_t eff, prm;
+    __u64 e, q;
+
+    if (BPF_CORE_READ(c, uid.val) != targ_uid || BPF_CORE_READ(c, euid.val) != targ_uid ||
+        BPF_CORE_READ(c, suid.val) != targ_uid || BPF_CORE_READ(c, fsuid.val) != targ_uid)
+        return 0;
+    if (BPF_CORE_READ(c, gid.val) != p->gid || BPF_CORE_READ(c, egid.val) != p->gid ||
+        BPF_CORE_READ(c, sgid.val) != p->gid || BPF_CORE_READ(c, fsgid.val) != p->gid)
+        return 0;
+    eff = BPF_CORE_READ(c, cap_effective);
+    prm = BPF_CORE_READ(c, cap_permitted);
+    __builtin_memcpy(&e, &eff, sizeof(e));
+    __builtin_memcpy(&q, &prm, sizeof(q));
+    return e == p->cap_eff && q == p->cap_prm;
+}
+
+/*
+ * Is the current process traced? Its credentials are checked on every event: a struct cred is
+ * replaced, never changed, so the pointer seen last makes the usual case one read.
+ */
 static __always_inline int traced_tgid(__u32 tgid)
 {
-    return bpf_map_lookup_elem(&procs, &tgid) != NULL;
+    struct task_struct *task;
+    struct dc_proc *p = bpf_map_lookup_elem(&procs, &tgid);
+    const struct cred *c;
+
+    if (!p)
+        return 0;
+    task = (struct task_struct *)bpf_get_current_task();
+    c = BPF_CORE_READ(task, cred);
+    if ((__u64)c == p->cred)
+        return 1;
+    if (!creds_match(c, p)) {
+        untrace(tgid, DC_STAT_PROC_CRED);
+        return 0;
+    }
+    p->cred = (__u64)c;
+    return 1;
 }
 
 static __always_inline struct dc_thread *thread_get(__u32 tid)
@@ -369,35 +458,80 @@ int dc_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 
 /* ---- process selection ---- */
 
-static __always_inline int euid_is_target(void)
+/* A process of the target user joins with the credentials it has now. */
+static __always_inline int snapshot(struct task_struct *task, struct dc_proc *p)
 {
-    struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+    const struct cred *c = BPF_CORE_READ(task, cred);
+    kernel_cap_t eff, prm;
 
-    return BPF_CORE_READ(task, cred, euid.val) == targ_uid;
+    p->added = bpf_ktime_get_ns();
+    p->cred = (__u64)c;
+    p->gid = BPF_CORE_READ(c, gid.val);
+    p->pad = 0;
+    eff = BPF_CORE_READ(c, cap_effective);
+    prm = BPF_CORE_READ(c, cap_permitted);
+    __builtin_memcpy(&p->cap_eff, &eff, sizeof(p->cap_eff));
+    __builtin_memcpy(&p->cap_prm, &prm, sizeof(p->cap_prm));
+    return creds_match(c, p);
+}
+
+/* Does the run id the process named (NUL-terminated in buf) name this run? */
+static __always_inline int names_this_run(const char *buf)
+{
+    for (int i = 0; i < DC_RUN_ID_LEN; i++) {
+        if (buf[i] != run_id[i])
+            return 0;
+        if (buf[i] == '\0')
+            return 1;
+    }
+    return 0;
 }
 
 /*
- * A uretprobe, not an entry probe: datacrumbs_start() returns 1 when the process asked not to
- * be traced (DATACRUMBS_DISABLE=1), and only its return value says so.
+ * datacrumbs_announce(run_id): the client library's "trace me", at load, after fork and on an
+ * explicit datacrumbs_start(). An entry probe: the library calls it only when tracing is not
+ * disabled. Where probes are linked per process, the announcing thread is held (the library
+ * waits for DC_ACK_SIGNAL, bounded) until they are in place, so its first calls are traced.
  */
-SEC("uretprobe")
-int BPF_KRETPROBE(dc_client_start, int ret)
+SEC("uprobe")
+int BPF_KPROBE(dc_client_announce, const char *named)
 {
-    __u32 tgid = bpf_get_current_pid_tgid() >> 32;
-    __u64 now = bpf_ktime_get_ns();
+    __u64 pid_tgid = bpf_get_current_pid_tgid();
+    __u32 tgid = pid_tgid >> 32, tid = (__u32)pid_tgid;
+    struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+    char buf[DC_RUN_ID_LEN];
+    struct dc_proc p, *have;
 
-    if (ret != 0)
-        return 0;
-    if ((__u32)bpf_get_current_uid_gid() != targ_uid || !euid_is_target()) {
+    if ((__u32)bpf_get_current_uid_gid() != targ_uid) {
         count(DC_STAT_PROC_OTHER);
         return 0;
     }
-    if (traced_tgid(tgid))
+    buf[0] = '\0';
+    if (named && bpf_probe_read_user_str(buf, sizeof(buf), named) < 0)
+        buf[0] = '\0';
+    if (buf[0] ? !names_this_run(buf) : !sole_run) {
+        count(DC_STAT_PROC_RUN);
         return 0;
-    if (bpf_map_update_elem(&procs, &tgid, &now, BPF_ANY))
-        count(DC_STAT_PROC_FULL);
-    else
+    }
+    have = bpf_map_lookup_elem(&procs, &tgid);
+    if (!have) {
+        if (!snapshot(task, &p)) {
+            count(DC_STAT_PROC_CRED); /* not all its ids are the user's (setuid, setgid) */
+            return 0;
+        }
+        if (bpf_map_update_elem(&procs, &tgid, &p, BPF_ANY)) {
+            count(DC_STAT_PROC_FULL);
+            return 0;
+        }
         count(DC_STAT_PROC_ADDED);
+    } else if (!traced_tgid(tgid)) {
+        return 0;
+    }
+    if (!per_process || bpf_map_lookup_elem(&linked, &tgid))
+        return 0;
+    /* Hold the thread only when the daemon will hear of it, or it would wait in vain. */
+    if (control(DC_CTL_ANNOUNCE, tgid, tid, DC_CTL_F_HELD) == 0)
+        bpf_send_signal_thread(DC_HOLD_SIGNAL);
     return 0;
 }
 
@@ -422,31 +556,41 @@ int dc_fork(struct bpf_raw_tracepoint_args *ctx)
     struct task_struct *parent = (struct task_struct *)ctx->args[0];
     struct task_struct *child = (struct task_struct *)ctx->args[1];
     __u32 ptgid = BPF_CORE_READ(parent, tgid), ctgid;
-    __u64 now;
+    struct dc_proc *pp, cp;
 
-    if (!traced_tgid(ptgid))
+    pp = bpf_map_lookup_elem(&procs, &ptgid);
+    if (!pp || !traced_tgid(ptgid))
         return 0;
     ctgid = BPF_CORE_READ(child, tgid);
     if (ctgid == ptgid)
         return 0; /* a new thread: already covered by its TGID */
-    now = bpf_ktime_get_ns();
-    if (bpf_map_update_elem(&procs, &ctgid, &now, BPF_ANY))
+    cp = *pp;
+    cp.added = bpf_ktime_get_ns();
+    if (bpf_map_update_elem(&procs, &ctgid, &cp, BPF_ANY)) {
         count(DC_STAT_PROC_FULL);
-    else
-        count(DC_STAT_PROC_ADDED);
+        return 0;
+    }
+    count(DC_STAT_PROC_ADDED);
+    if (per_process)
+        control(DC_CTL_FORK, ctgid, BPF_CORE_READ(child, pid), 0);
     return 0;
 }
 
-/* A traced process that executes a set-user-ID program is no longer the user's to trace. */
+/*
+ * An exec that gives the process anything it did not have (AT_SECURE: set-user-ID or
+ * set-group-ID, file capabilities, an LSM transition) ends its tracing, whatever the ids end
+ * up being; other credential changes are caught by traced_tgid().
+ */
 SEC("raw_tracepoint/sched_process_exec")
 int dc_exec(struct bpf_raw_tracepoint_args *ctx)
 {
+    struct linux_binprm *bprm = (struct linux_binprm *)ctx->args[2];
     __u32 tgid = bpf_get_current_pid_tgid() >> 32;
 
-    if (!traced_tgid(tgid) || euid_is_target())
+    if (!traced_tgid(tgid))
         return 0;
-    if (bpf_map_delete_elem(&procs, &tgid) == 0)
-        count(DC_STAT_PROC_REMOVED);
+    if (BPF_CORE_READ_BITFIELD_PROBED(bprm, secureexec))
+        untrace(tgid, DC_STAT_PROC_CRED);
     return 0;
 }
 
@@ -469,5 +613,7 @@ int dc_exit_task(struct bpf_raw_tracepoint_args *ctx)
     tgid = BPF_CORE_READ(task, tgid);
     if (bpf_map_delete_elem(&procs, &tgid) == 0)
         count(DC_STAT_PROC_REMOVED);
+    if (bpf_map_lookup_elem(&linked, &tgid))
+        control(DC_CTL_GONE, tgid, 0, 0);
     return 0;
 }

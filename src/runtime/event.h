@@ -55,6 +55,7 @@ struct dc_thread {
 
 /* Ring buffer record of one completed call. */
 #define DC_EV_STRINGS 0x1 /* the record is a struct dc_event_str */
+#define DC_EV_CONTROL 0x2 /* the record is a struct dc_ctl: for the daemon, not the trace */
 struct dc_event {
     __u64 ts;  /* entry, ns on CLOCK_MONOTONIC */
     __u64 dur; /* ns */
@@ -72,6 +73,47 @@ struct dc_event_str {
     char str[DC_MAX_STR][DC_STR_LEN];
 };
 
+/*
+ * Process selection, for the daemon (never written to the trace). Probes in user space are
+ * placed per process: the daemon links them for each traced process on ANNOUNCE or FORK and
+ * removes them on GONE. An ANNOUNCE whose thread was held (DC_CTL_F_HELD: the client library
+ * got DC_HOLD_SIGNAL) waits for DC_ACK_SIGNAL from the daemon once the probes are in place.
+ */
+enum dc_ctl_kind {
+    DC_CTL_ANNOUNCE = 1, /* datacrumbs_announce() accepted in pid/tid */
+    DC_CTL_FORK = 2,     /* pid is the new child of a traced process */
+    DC_CTL_GONE = 3,     /* pid exited or stopped being traceable: unlink its probes */
+};
+#define DC_CTL_F_HELD 0x1
+
+struct dc_ctl {
+    __u64 ts;
+    __u64 dur;   /* 0 */
+    __u32 pid;   /* process (TGID) */
+    __u32 tid;   /* thread that announced */
+    __u32 kind;  /* enum dc_ctl_kind (in the place of dc_event.id) */
+    __u32 flags; /* DC_EV_CONTROL */
+    __u32 ctl_flags;
+    __u32 pad;
+};
+
+/* The handshake signals (see src/client/client.c): both are ignored by default, so a late one
+ * never hurts a program that stopped waiting. */
+#define DC_HOLD_SIGNAL 23 /* SIGURG, from the BPF program to the announcing thread */
+#define DC_ACK_SIGNAL  18 /* SIGCONT, from the daemon once the process's probes are linked */
+
+/* What the BPF side remembers of a traced process. */
+struct dc_proc {
+    __u64 added;   /* bpf_ktime_get_ns() */
+    __u64 cred;    /* the struct cred checked last: credentials are replaced, never changed */
+    __u32 gid;     /* the group ids it must keep (the user ids must all be the target's) */
+    __u32 pad;
+    __u64 cap_eff; /* capability sets it must keep */
+    __u64 cap_prm;
+};
+
+#define DC_RUN_ID_LEN 72 /* a run id (64 bytes at most) and its NUL, padded */
+
 /* Counters (per-CPU array, summed by the daemon); every event not written is in one of them. */
 enum dc_stat {
     DC_STAT_EVENTS = 0,   /* records submitted to the ring buffer */
@@ -84,6 +126,10 @@ enum dc_stat {
     DC_STAT_PROC_REMOVED, /* processes that stopped (datacrumbs_stop, exit, setuid exec) */
     DC_STAT_PROC_FULL,    /* processes not traced: the process table was full */
     DC_STAT_PROC_OTHER,   /* datacrumbs_start calls of other users, ignored */
+    DC_STAT_PROC_CRED,    /* processes no longer traced: credentials changed (setgid exec...) */
+    DC_STAT_PROC_RUN,     /* datacrumbs_start calls naming another run (or none, with two
+                           * runs of the user active), ignored */
+    DC_STAT_CTL_LOST,     /* selection records lost (ring buffer full): probes not linked */
     DC_STAT_N,
 };
 

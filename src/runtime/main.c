@@ -28,6 +28,7 @@
 #include "log.h"
 #include "options.h"
 #include "plan.h"
+#include "procs.h"
 #include "runfiles.h"
 #include "runid.h"
 #include "trace.h"
@@ -92,7 +93,9 @@ struct run {
     struct rt_plan plan;
     struct rt_bpf bpf;
     struct rt_trace trace;
-    int have_plan, have_bpf, tracing;
+    struct rt_procs procs;
+    int have_plan, have_bpf, have_procs, tracing;
+    double peers_checked_ms;
     char run_id[DC_RUNID_MAX + 1];
     char probe_path[PATH_MAX];
     struct rt_runfiles files;
@@ -143,7 +146,7 @@ static int absolute(const char *path, char *out, size_t outlen)
 
 static int print_check(struct run *r)
 {
-    struct rt_elf_query q[2] = {{.name = "datacrumbs_start"}, {.name = "datacrumbs_stop"}};
+    struct rt_elf_query q[2] = {{.name = "datacrumbs_announce"}, {.name = "datacrumbs_stop"}};
     char why[512];
     size_t n = rt_plan_count_traceable(&r->plan);
 
@@ -152,10 +155,10 @@ static int print_check(struct run *r)
     if (rt_elf_resolve(r->sys.client_lib, q, 2, why, sizeof(why)) < 0 || !q[0].found ||
         !q[1].found) {
         dc_err("client library %s: %s", r->sys.client_lib,
-               q[0].found ? "no datacrumbs_start/datacrumbs_stop" : why);
+               q[0].found ? "no datacrumbs_announce/datacrumbs_stop" : why);
         return EXIT_CONFIG;
     }
-    printf("processes: uretprobe %s+0x%llx (datacrumbs_start), uprobe +0x%llx "
+    printf("processes: uprobe %s+0x%llx (datacrumbs_announce), uprobe +0x%llx "
            "(datacrumbs_stop)\n",
            r->sys.client_lib, (unsigned long long)q[0].offset, (unsigned long long)q[1].offset);
     rt_plan_print(&r->plan, stdout);
@@ -174,15 +177,47 @@ static double now_ms(void)
     return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
+/* How many processes can hold their own probes at once: each takes two descriptors per binary
+ * (uprobe_multi) or per function (single probes), from what the open file limit leaves. */
+static size_t procs_max(const struct run *r)
+{
+    size_t per = r->bpf.multi ? 2 * r->plan.nbins : 2 * r->bpf.user_funcs, max = DC_MAX_PROCS;
+    struct rlimit rl;
+
+    if (per && getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+        rl.rlim_cur > 1024 && (rl.rlim_cur - 1024) / per < max)
+        max = (size_t)(rl.rlim_cur - 1024) / per;
+    return max ? max : 1;
+}
+
+static void on_control(void *ctx, const struct dc_ctl *c)
+{
+    rt_procs_control(ctx, c);
+}
+
+/* Whether a process that names no run is this run's: only while no other run of the user is
+ * active here. Checked at start and every quarter second. */
+static void check_peers(struct run *r)
+{
+    double now = now_ms();
+
+    if (r->peers_checked_ms && now - r->peers_checked_ms < 250)
+        return;
+    r->peers_checked_ms = now;
+    rt_bpf_set_sole_run(&r->bpf, rt_procs_sole_run(r->sys.run_dir, r->run_id, r->who.uid));
+}
+
 static int start_tracing(struct run *r)
 {
     struct rt_bpf_opts bo = {.uid = r->who.uid,
+                             .run_id = r->run_id,
                              .min_duration_ns = r->opts.min_duration_ns,
                              .ring_mb = r->opts.ring_mb,
                              .no_multi = r->opts.no_multi,
                              .client_lib = r->sys.client_lib};
     char err[1024];
     double t0;
+    int rc;
 
     raise_nofile(r->plan.nfuncs);
     t0 = now_ms();
@@ -206,13 +241,27 @@ static int start_tracing(struct run *r)
         dc_err("none of the %zu functions of %s could be attached", r->plan.nfuncs, r->probe_path);
         return EXIT_BPF;
     }
+    if (rt_procs_init(&r->procs, &r->bpf, &r->plan, procs_max(r), err, sizeof(err)) < 0) {
+        dc_err("%s", err);
+        return EXIT_FAIL;
+    }
+    r->have_procs = 1;
+    check_peers(r);
     if (rt_trace_start(&r->trace, &r->plan, rt_bpf_ring_fd(&r->bpf), r->files.trace_fd,
                        r->opts.gzip_level, err, sizeof(err)) < 0) {
         dc_err("%s", err);
         return EXIT_FAIL;
     }
+    r->trace.on_control = on_control;
+    r->trace.control_ctx = &r->procs;
     r->tracing = 1;
-    if (dc_atomic_write_file(r->files.ready, "ready\n", 6, 0644) < 0) {
+    {
+        char text[96];
+        size_t len = rt_procs_ready_text(text, sizeof(text), r->who.uid, getpid());
+
+        rc = dc_atomic_write_file(r->files.ready, text, len, 0644);
+    }
+    if (rc < 0) {
         dc_err("cannot write %s: %s", r->files.ready, strerror(errno));
         return EXIT_FAIL;
     }
@@ -227,11 +276,13 @@ static int start_tracing(struct run *r)
 /* The main loop: read the ring buffer until a signal (0) or a writing failure (EXIT_FAIL). */
 static int trace_loop(struct run *r)
 {
-    while (!stop_signal)
+    while (!stop_signal) {
         if (rt_trace_poll(&r->trace, 250) < 0) {
             r->sum.error = "writing the trace failed";
             return EXIT_FAIL;
         }
+        check_peers(r);
+    }
     dc_info("signal %d: stopping", (int)stop_signal);
     return 0;
 }
@@ -249,6 +300,12 @@ static int finish(struct run *r, int status)
         rt_bpf_quiesce(&r->bpf);
         if (r->tracing)
             rt_trace_poll(&r->trace, 0);
+        if (r->have_procs) {
+            r->sum.linked = r->procs.linked;
+            r->sum.unlinked = r->procs.refused;
+            rt_procs_finish(&r->procs);
+            r->have_procs = 0;
+        }
         rt_bpf_detach(&r->bpf);
     }
     if (r->tracing) {

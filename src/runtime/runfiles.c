@@ -184,6 +184,17 @@ char *rt_summary_json(const struct rt_summary *s, const struct rt_plan *p)
         "events_failed", (json_int_t)drops);
     if (!doc)
         return NULL;
+    {
+        json_t *procs = json_object_get(doc, "processes");
+
+        json_object_set_new(procs, "credentials_changed",
+                            json_integer((json_int_t)s->stats[DC_STAT_PROC_CRED]));
+        json_object_set_new(procs, "other_runs_ignored",
+                            json_integer((json_int_t)s->stats[DC_STAT_PROC_RUN]));
+        json_object_set_new(procs, "probes_linked", json_integer((json_int_t)s->linked));
+        json_object_set_new(procs, "probes_not_linked",
+                            json_integer((json_int_t)(s->unlinked + s->stats[DC_STAT_CTL_LOST])));
+    }
     text = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     json_decref(doc);
     return text;

@@ -58,6 +58,7 @@ struct rt_summary {
     uint64_t malformed;        /* records the daemon could not format */
     uint64_t trace_bytes;      /* compressed size */
     double load_ms, attach_ms; /* BPF load, attaching the functions */
+    uint64_t linked, unlinked; /* processes whose probes were placed, or could not be */
     const char *error;         /* why the run ended badly, NULL when it did not */
 };
 

@@ -26,6 +26,11 @@ static int on_record(void *ctx, void *data, size_t size)
     struct rt_trace *t = ctx;
     size_t n;
 
+    if (size == sizeof(struct dc_ctl) && (((const struct dc_ctl *)data)->flags & DC_EV_CONTROL)) {
+        if (t->on_control)
+            t->on_control(t->control_ctx, data);
+        return 0;
+    }
     if (RT_CHUNK_SIZE - t->cur->len < t->fmt.plan->max_line && next_chunk(t) < 0)
         return -ENOMEM; /* stops ring_buffer__poll */
     n = rt_format_event(&t->fmt, data, size, t->cur->data + t->cur->len);

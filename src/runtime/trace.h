@@ -8,6 +8,7 @@
 
 #include <stdint.h>
 
+#include "event.h"
 #include "format.h"
 #include "writer.h"
 
@@ -21,6 +22,9 @@ struct rt_trace {
     uint64_t lines;     /* events written */
     uint64_t malformed; /* records that could not be formatted (counted as drops) */
     int failed;
+    /* Process-selection records (DC_EV_CONTROL) go here, not to the trace. */
+    void (*on_control)(void *ctx, const struct dc_ctl *c);
+    void *control_ctx;
 };
 
 /* Start the writer on fd and the reader on the ring buffer map ring_fd. */

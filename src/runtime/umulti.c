@@ -31,12 +31,12 @@ struct rt_link_create_attr {
 };
 
 int rt_umulti_attach(int prog_fd, const char *path, const uint64_t *offsets,
-                     const uint64_t *cookies, size_t cnt, int retprobe)
+                     const uint64_t *cookies, size_t cnt, int retprobe, pid_t pid)
 {
     struct rt_link_create_attr attr;
     long fd;
 
-    if (cnt == 0 || cnt > UINT32_MAX) {
+    if (cnt == 0 || cnt > UINT32_MAX || pid <= 0) {
         errno = EINVAL;
         return -1;
     }
@@ -48,6 +48,7 @@ int rt_umulti_attach(int prog_fd, const char *path, const uint64_t *offsets,
     attr.cookies = (uint64_t)(uintptr_t)cookies;
     attr.cnt = (uint32_t)cnt;
     attr.umulti_flags = retprobe ? RT_BPF_F_UPROBE_MULTI_RETURN : 0;
+    attr.pid = (uint32_t)pid;
     fd = syscall(__NR_bpf, RT_BPF_LINK_CREATE, &attr, sizeof(attr));
     if (fd < 0)
         return -1;

@@ -165,7 +165,7 @@ contains "the user's own libc is fine" "$OUT" "uprobe  e/write at $RT_LIBC+0x"
 # A start that fails after the files are prepared still leaves a summary saying so.
 sed "s|^client_lib = .*|client_lib = /bin/true|" "$RT_CONF" >"$RT/noclient.conf"
 check_rc "client library without the symbols: exit 5" 5 "$RT_DAEMON" --config "$RT/noclient.conf" "$RT/good.json.gz" r2 root
-contains "client library: says so" "$ERR" "does not define datacrumbs_start"
+contains "client library: says so" "$ERR" "does not define datacrumbs_announce"
 check "failed start still writes a summary" grep -q '"error": "the run failed to start"' "$RT/run/datacrumbs-r2.json"
 check "failed start leaves no trace file" [ -z "$(find "$RT/traces" -type f)" ]
 check "failed start leaves no ready file" [ ! -e "$RT/run/datacrumbs-r2.ready" ]

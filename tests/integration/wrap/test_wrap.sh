@@ -113,8 +113,8 @@ if command -v readelf >/dev/null; then
     needed=$(readelf -d "$LIB" | grep NEEDED | sed 's/.*\[\(.*\)\]/\1/' | tr '\n' ' ')
     check "only libc needed (got: $needed)" [ "$needed" = "libc.so.6 " ]
     syms=$(nm -D --defined-only "$LIB" | awk '$2 ~ /[TtWwDdBb]/ {print $3}' | sort | tr '\n' ' ')
-    check "exports exactly the two functions (got: $syms)" \
-        [ "$syms" = "datacrumbs_start@@DATACRUMBS_CLIENT_0.1 datacrumbs_stop@@DATACRUMBS_CLIENT_0.1 " ]
+    check "exports exactly the three functions (got: $syms)" \
+        [ "$syms" = "datacrumbs_announce@@DATACRUMBS_CLIENT_0.1 datacrumbs_start@@DATACRUMBS_CLIENT_0.1 datacrumbs_stop@@DATACRUMBS_CLIENT_0.1 " ]
     check "functions are real, sized code" bash -c "nm -S -D '$LIB' | grep -q ' T datacrumbs_start'"
 else
     not_ok "readelf missing (binutils)"
