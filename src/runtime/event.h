@@ -104,9 +104,9 @@ struct dc_ctl {
 
 /* What the BPF side remembers of a traced process. */
 struct dc_proc {
-    __u64 added;   /* bpf_ktime_get_ns() */
-    __u64 cred;    /* the struct cred checked last: credentials are replaced, never changed */
-    __u32 gid;     /* the group ids it must keep (the user ids must all be the target's) */
+    __u64 added; /* bpf_ktime_get_ns() */
+    __u64 cred;  /* the struct cred checked last: credentials are replaced, never changed */
+    __u32 gid;   /* the group ids it must keep (the user ids must all be the target's) */
     __u32 pad;
     __u64 cap_eff; /* capability sets it must keep */
     __u64 cap_prm;

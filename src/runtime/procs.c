@@ -229,7 +229,8 @@ int rt_procs_sole_run(const char *run_dir, const char *run_id, uid_t uid)
         if (len <= plen + slen || strncmp(de->d_name, prefix, plen) ||
             strcmp(de->d_name + len - slen, suffix))
             continue;
-        if (len - plen - slen == strlen(run_id) && !strncmp(de->d_name + plen, run_id, len - plen - slen))
+        if (len - plen - slen == strlen(run_id) &&
+            !strncmp(de->d_name + plen, run_id, len - plen - slen))
             continue; /* this run */
         if (ready_uid(dirfd(d), de->d_name) == (long)uid)
             sole = 0;

@@ -22,7 +22,7 @@ struct rt_procs {
     const struct rt_plan *plan;
     struct rt_proc *tab; /* linked processes */
     size_t n, cap;
-    size_t max;          /* most processes linked at once */
+    size_t max; /* most processes linked at once */
     /* Closing a probe waits for the kernel's grace period: a thread of its own does it. */
     pthread_t closer;
     pthread_mutex_t mu;
