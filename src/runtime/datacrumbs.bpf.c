@@ -385,14 +385,18 @@ int BPF_KRETPROBE(dc_exit_multi)
 SEC("raw_tracepoint/sys_enter")
 int dc_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 {
-    __u64 pid_tgid = bpf_get_current_pid_tgid();
     __u32 nr = (__u32)ctx->args[1], *idp, id;
     const struct pt_regs *regs;
     const struct dc_fn_cfg *cfg;
     struct dc_thread *t;
     struct dc_frame *f;
+    __u64 pid_tgid;
 
-    if (stopping || !traced_tgid(pid_tgid >> 32))
+    /* Every system call on the node comes here: other users' leave at the cheapest test. */
+    if ((__u32)bpf_get_current_uid_gid() != targ_uid || stopping)
+        return 0;
+    pid_tgid = bpf_get_current_pid_tgid();
+    if (!traced_tgid(pid_tgid >> 32))
         return 0;
     idp = bpf_map_lookup_elem(&sys_ids, &nr);
     if (!idp || *idp == 0)
@@ -434,14 +438,17 @@ int dc_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 SEC("raw_tracepoint/sys_exit")
 int dc_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 {
-    __u64 now = bpf_ktime_get_ns();
-    __u64 pid_tgid = bpf_get_current_pid_tgid();
-    __u32 tid = (__u32)pid_tgid, nr;
     const struct pt_regs *regs;
     const struct dc_fn_cfg *cfg;
+    __u64 now, pid_tgid;
     struct dc_thread *t;
-    __u32 id;
+    __u32 tid, nr, id;
 
+    if ((__u32)bpf_get_current_uid_gid() != targ_uid)
+        return 0; /* as at entry (a call that changed the uid is counted there, unfinished) */
+    now = bpf_ktime_get_ns();
+    pid_tgid = bpf_get_current_pid_tgid();
+    tid = (__u32)pid_tgid;
     t = bpf_map_lookup_elem(&threads, &tid);
     if (!t || !t->sys.id)
         return 0;

@@ -301,6 +301,8 @@ static int finish(struct run *r, int status)
         if (r->tracing)
             rt_trace_poll(&r->trace, 0);
         if (r->have_procs) {
+            /* Records still in the ring buffer no longer link anything. */
+            r->trace.on_control = NULL;
             r->sum.linked = r->procs.linked;
             r->sum.unlinked = r->procs.refused;
             rt_procs_finish(&r->procs);
