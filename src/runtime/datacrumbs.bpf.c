@@ -199,12 +199,46 @@ static __always_inline struct dc_thread *thread_get(__u32 tid)
     return bpf_map_lookup_elem(&threads, &tid);
 }
 
-/* Strings named by cfg, from user or kernel memory, into the frame; bounded by DC_STR_LEN. */
+static __always_inline int read_str(struct dc_frame *f, const struct dc_fn_cfg *cfg, int s,
+                                    __u32 len, const void *p)
+{
+    if (cfg->kind == DC_KIND_KERNEL)
+        return bpf_probe_read_kernel_str(f->str[s], len, p);
+    return bpf_probe_read_user_str(f->str[s], len, p);
+}
+
+/* Input strings named by cfg, at entry, into the frame; bounded by DC_STR_LEN. Output
+ * buffers wait for the return (read_strings_exit). */
 static __always_inline void read_strings(struct dc_frame *f, const struct dc_fn_cfg *cfg)
 {
 #pragma unroll
     for (int s = 0; s < DC_MAX_STR; s++) {
         __u32 reg, len;
+
+        if (s >= cfg->nstr)
+            break;
+        reg = cfg->str_reg[s];
+        len = cfg->str_len[s];
+        f->slen[s] = -1;
+        if (reg >= DC_MAX_ARGS || len == 0 || (cfg->str_when & (1u << s)))
+            continue;
+        if (len > DC_STR_LEN)
+            len = DC_STR_LEN;
+        f->slen[s] = read_str(f, cfg, s, len, (const void *)f->args[reg]);
+    }
+}
+
+/*
+ * At return: output buffers as the call left them (a read-like call's bounded by what it
+ * returned: nothing when it failed), and input strings that could not be read at entry (a
+ * path in a page not yet touched: the call itself faulted it in).
+ */
+static __always_inline void read_strings_exit(struct dc_frame *f, const struct dc_fn_cfg *cfg,
+                                              __s64 ret)
+{
+#pragma unroll
+    for (int s = 0; s < DC_MAX_STR; s++) {
+        __u32 reg, len, n;
         const void *p;
 
         if (s >= cfg->nstr)
@@ -216,10 +250,24 @@ static __always_inline void read_strings(struct dc_frame *f, const struct dc_fn_
         if (len > DC_STR_LEN)
             len = DC_STR_LEN;
         p = (const void *)f->args[reg];
-        if (cfg->kind == DC_KIND_KERNEL)
-            f->slen[s] = bpf_probe_read_kernel_str(f->str[s], len, p);
-        else
-            f->slen[s] = bpf_probe_read_user_str(f->str[s], len, p);
+        if (!(cfg->str_when & (1u << s))) {
+            if (f->slen[s] < 0)
+                f->slen[s] = read_str(f, cfg, s, len, p);
+            continue;
+        }
+        if (!(cfg->str_when & (1u << (s + 4)))) {
+            f->slen[s] = read_str(f, cfg, s, len, p);
+            continue;
+        }
+        n = ret <= 0 ? 0 : ret < len - 1 ? (__u32)ret : len - 1;
+        n &= DC_STR_LEN - 1;
+        if (n && (cfg->kind == DC_KIND_KERNEL ? bpf_probe_read_kernel(f->str[s], n, p)
+                                              : bpf_probe_read_user(f->str[s], n, p))) {
+            f->slen[s] = -1;
+            continue;
+        }
+        f->str[s][n] = '\0';
+        f->slen[s] = (__s32)n + 1;
     }
 }
 
@@ -313,6 +361,7 @@ static __always_inline int fn_entry(struct pt_regs *ctx, __u32 id)
 
 static __always_inline int fn_exit(struct pt_regs *ctx, __u32 id)
 {
+    __s64 ret = (__s64)PT_REGS_RC(ctx); /* read once: the verifier refuses a moved ctx */
     __u64 now = bpf_ktime_get_ns();
     __u64 pid_tgid = bpf_get_current_pid_tgid();
     __u32 tid = (__u32)pid_tgid, d, k;
@@ -344,7 +393,9 @@ static __always_inline int fn_exit(struct pt_regs *ctx, __u32 id)
             add(DC_STAT_UNMATCHED, k); /* entered, never returned */
         t->depth = d - 1 - k;
         cfg = bpf_map_lookup_elem(&fn_cfg, &id);
-        emit(f, now, pid_tgid, PT_REGS_RC(ctx), cfg && cfg->nstr);
+        if (cfg && cfg->nstr)
+            read_strings_exit(f, cfg, ret);
+        emit(f, now, pid_tgid, ret, cfg && cfg->nstr);
         f->id = 0;
         return 0;
     }
@@ -444,6 +495,8 @@ int dc_sys_exit(struct bpf_raw_tracepoint_args *ctx)
     struct dc_thread *t;
     __u32 tid, nr, id;
 
+    __s64 ret = (__s64)ctx->args[1]; /* read once: the verifier refuses a moved ctx */
+
     if ((__u32)bpf_get_current_uid_gid() != targ_uid)
         return 0; /* as at entry (a call that changed the uid is counted there, unfinished) */
     now = bpf_ktime_get_ns();
@@ -458,7 +511,9 @@ int dc_sys_exit(struct bpf_raw_tracepoint_args *ctx)
         return 0; /* an untraced syscall; ours is still running (cannot happen) */
     id = t->sys.id;
     cfg = bpf_map_lookup_elem(&fn_cfg, &id);
-    emit(&t->sys, now, pid_tgid, (__s64)ctx->args[1], cfg && cfg->nstr);
+    if (cfg && cfg->nstr)
+        read_strings_exit(&t->sys, cfg, ret);
+    emit(&t->sys, now, pid_tgid, ret, cfg && cfg->nstr);
     t->sys.id = 0;
     return 0;
 }

@@ -27,10 +27,12 @@ enum dc_fn_kind {
 
 /* One per function id (the BPF cookie of its probes): what to capture at entry. */
 struct dc_fn_cfg {
-    __u8 kind;  /* enum dc_fn_kind */
-    __u8 nregs; /* parameter registers to read (highest index used + 1) */
-    __u8 nstr;  /* string arguments (<= DC_MAX_STR) */
-    __u8 pad;
+    __u8 kind;     /* enum dc_fn_kind */
+    __u8 nregs;    /* parameter registers to read (highest index used + 1) */
+    __u8 nstr;     /* string arguments (<= DC_MAX_STR) */
+    __u8 str_when; /* per string s: bit s, an output buffer read when the call returns (else
+                    * read at entry, and again at return if it could not be read then); bit
+                    * s + 4, at most as many bytes as the call returned (read-like calls) */
     __u8 str_reg[DC_MAX_STR];  /* parameter index of each string */
     __u16 str_len[DC_MAX_STR]; /* bytes to read for each, 1..DC_STR_LEN */
 };

@@ -122,6 +122,34 @@ static unsigned width(long num_bytes)
     return num_bytes == 1 || num_bytes == 2 || num_bytes == 4 ? (unsigned)num_bytes : 8;
 }
 
+/* Calls whose return value is the number of bytes placed in their output buffer. */
+static int returns_count(const char *fn)
+{
+    static const char *const names[] = {
+        "read",     "pread",     "pread64",    "__read_chk", "__pread_chk", "__pread64_chk",
+        "recv",     "recvfrom",  "__recv_chk", "readlink",   "readlinkat",  "__readlink_chk",
+        "getxattr", "lgetxattr", "fgetxattr",  "pread64v2"};
+
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        if (strcmp(fn, names[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/*
+ * When string slot s of f is read: a "char *" that is not const is the call's output (read
+ * when it returns, never the stale bytes it held before); a read-like call's output is bounded
+ * by its return value.
+ */
+static void string_timing(struct rt_func *f, unsigned s, const char *c_type)
+{
+    if (has_word(c_type ? c_type : "", "const"))
+        return;
+    f->cfg.str_when |= (__u8)(1u << s);
+    if (returns_count(f->symbol))
+        f->cfg.str_when |= (__u8)(1u << (s + 4));
+}
+
 /* Read one function's argument specs (reference 5.1) into f; anything unusable is noted. */
 static void plan_args(struct rt_func *f, const json_t *specs)
 {
@@ -197,6 +225,7 @@ static void plan_args(struct rt_func *f, const json_t *specs)
             a->slot = nstr;
             f->cfg.str_reg[nstr] = (__u8)idx;
             f->cfg.str_len[nstr] = (__u16)(n < 2 || n > DC_STR_LEN ? DC_STR_LEN : n);
+            string_timing(f, nstr, json_is_string(jtype) ? json_string_value(jtype) : "");
             nstr++;
         }
         if (strcmp(label, "ret") == 0)

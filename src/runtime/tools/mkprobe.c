@@ -60,6 +60,20 @@ static const struct {
     {0, "unlink", {{"name", "const char *"}}},
 };
 
+/* --buffers: read and write data buffers are captured as text (what a site may allow). */
+static int capture_buffers;
+
+static const char *buffer_type(const char *t)
+{
+    if (!capture_buffers)
+        return t;
+    if (strcmp(t, "void *") == 0)
+        return "char *";
+    if (strcmp(t, "const void *") == 0)
+        return "const char *";
+    return t;
+}
+
 static json_t *arg_specs(int syscall, const char *fn)
 {
     for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
@@ -69,7 +83,7 @@ static json_t *arg_specs(int syscall, const char *fn)
             continue;
         a = json_array();
         for (int k = 0; k < 4 && known[i].args[k].label; k++) {
-            const char *t = known[i].args[k].c_type;
+            const char *t = buffer_type(known[i].args[k].c_type);
             int ptr = strchr(t, '*') != NULL;
             int bytes = ptr ? (strstr(t, "char *") ? 64 : 8)
                         : (strcmp(t, "int") == 0 || strcmp(t, "unsigned int") == 0) ? 4
@@ -86,11 +100,12 @@ static json_t *arg_specs(int syscall, const char *fn)
 
 static void usage(void)
 {
-    fprintf(stderr,
-            "usage: dc_rt_mkprobe --secret FILE --out FILE --user NAME [--uid N] [--valid S]\n"
-            "       [--syscalls CAT:NAMES] [--uprobe CAT:BINARY:NAMES] [--uprobe-all "
-            "CAT:BINARY[:MAX]]\n"
-            "       [--kprobe CAT:NAMES] [--type N:CAT:NAMES] (NAMES: comma-separated)\n");
+    fprintf(
+        stderr,
+        "usage: dc_rt_mkprobe --secret FILE --out FILE --user NAME [--uid N] [--valid S]\n"
+        "       [--syscalls CAT:NAMES] [--uprobe CAT:BINARY:NAMES] [--uprobe-all "
+        "CAT:BINARY[:MAX]]\n"
+        "       [--kprobe CAT:NAMES] [--type N:CAT:NAMES] [--buffers] (NAMES: comma-separated)\n");
     exit(2);
 }
 
@@ -157,6 +172,10 @@ int main(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         char *v = i + 1 < argc ? argv[i + 1] : NULL, *c1, *c2;
 
+        if (strcmp(argv[i], "--buffers") == 0) { /* before the functions it applies to */
+            capture_buffers = 1;
+            continue;
+        }
         if (!v)
             usage();
         if (strcmp(argv[i], "--secret") == 0)
