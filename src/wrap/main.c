@@ -13,6 +13,7 @@
 
 #include "loadconf.h"
 #include "log.h"
+#include "runid.h"
 #include "preload.h"
 #include "run.h"
 
@@ -20,13 +21,14 @@ enum { EXIT_USAGE = 2, EXIT_WRAP_FAILED = 125 };
 
 struct conf {
     const char *config_path; /* --config FILE, NULL for the system file */
+    const char *run_id;      /* --run-id ID: DATACRUMBS_RUN_ID for the command */
     char **command;          /* argv of the command to run */
 };
 
 static void usage(FILE *out)
 {
     fprintf(out,
-            "Usage: datacrumbs_wrap [--config FILE] [--] COMMAND [ARGS...]\n"
+            "Usage: datacrumbs_wrap [--config FILE] [--run-id ID] [--] COMMAND [ARGS...]\n"
             "       datacrumbs_wrap --help | --version\n"
             "\n"
             "Run COMMAND with the DataCrumbs client library preloaded, so that a running\n"
@@ -35,6 +37,9 @@ static void usage(FILE *out)
             "\n"
             "Options (before COMMAND):\n"
             "  --config FILE  read FILE instead of the system configuration\n"
+            "  --run-id ID    trace COMMAND in run ID only (sets DATACRUMBS_RUN_ID; default:\n"
+            "                 the one in the environment, else the SLURM job, else the\n"
+            "                 user's only active run on this node)\n"
             "  --             end of options; COMMAND follows\n"
             "  --help         show this help (only as the first argument)\n"
             "  --version      show the version (only as the first argument)\n"
@@ -45,6 +50,7 @@ static void usage(FILE *out)
             "EXAMPLES\n"
             "  datacrumbs_wrap dd if=/dev/zero of=/tmp/out.bin bs=1M count=1 status=none\n"
             "  datacrumbs_wrap -- ./myapp --input data.h5\n"
+            "  datacrumbs_wrap --run-id myrun ./myapp            # with datacrumbs_run --run-id\n"
             "  DATACRUMBS_CLIENT_DEBUG=1 datacrumbs_wrap /bin/true   # show the library ran\n");
 }
 
@@ -70,6 +76,12 @@ static int parse_cmdline(struct conf *conf, int argc, char **argv)
         } else if (strncmp(argv[i], "--config=", 9) == 0 && argv[i][9]) {
             conf->config_path = argv[i] + 9;
             i++;
+        } else if (strcmp(argv[i], "--run-id") == 0 && i + 1 < argc) {
+            conf->run_id = argv[i + 1];
+            i += 2;
+        } else if (strncmp(argv[i], "--run-id=", 9) == 0) {
+            conf->run_id = argv[i] + 9;
+            i++;
         } else {
             dc_err("unknown option '%s' (put COMMAND after '--' if it starts with '-')", argv[i]);
             return -1;
@@ -77,6 +89,11 @@ static int parse_cmdline(struct conf *conf, int argc, char **argv)
     }
     if (i >= argc) {
         dc_err("no command given");
+        return -1;
+    }
+    if (conf->run_id && !dc_runid_valid(conf->run_id)) {
+        dc_err("--run-id '%s': not a run id (1 to 64 letters, digits, . _ -, starting with a letter or digit)",
+               conf->run_id);
         return -1;
     }
     conf->command = argv + i;
@@ -108,5 +125,9 @@ int main(int argc, char **argv)
         return EXIT_WRAP_FAILED;
     }
     free(preload);
+    if (conf.run_id && setenv("DATACRUMBS_RUN_ID", conf.run_id, 1) < 0) {
+        dc_err("cannot set DATACRUMBS_RUN_ID: %s", strerror(errno));
+        return EXIT_WRAP_FAILED;
+    }
     return wrap_run(conf.command);
 }

@@ -122,6 +122,7 @@ dd_as DATACRUMBS_RUN_ID=runA a.bin
 dd_as DATACRUMBS_RUN_ID=runB b.bin
 dd_as SLURM_JOB_ID=runB slurm-b.bin
 dd_as DATACRUMBS_RUN_ID=runC c.bin
+$AS_NOBODY "$RT_WRAP" --config "$RT_CONF" --run-id runA dd if=/dev/zero of="$P/opt-a.bin" bs=512 count=1 status=none
 dd_as X=1 unnamed-two-runs.bin
 RT_PID=$PID_B
 rt_stop
@@ -133,6 +134,8 @@ EA=$("$RT_TRACECAT" "$(rt_summary_get runA trace_file)")
 EB=$("$RT_TRACECAT" "$(rt_summary_get runB trace_file)")
 contains "run A holds the dd that named it" "$EA" "$P/a.bin"
 lacks "run A lacks run B's dd" "$EA" "$P/b.bin"
+contains "datacrumbs_wrap --run-id runA: in run A" "$EA" "$P/opt-a.bin"
+lacks "and not in run B" "$EB" "opt-a.bin"
 lacks "run A lacks the dd of job runB" "$EA" "slurm-b.bin"
 contains "run B holds the dd that named it" "$EB" "$P/b.bin"
 contains "run B holds the dd of its job (SLURM_JOB_ID)" "$EB" "$P/slurm-b.bin"

@@ -27,6 +27,12 @@ check_rc "DATACRUMBS_DISABLE=1 runs" 0 env DATACRUMBS_CLIENT_DEBUG=1 DATACRUMBS_
     --config "$SANDBOX_CONF" /bin/true
 check "DATACRUMBS_DISABLE=1 makes the library silent" [ -z "$ERR" ]
 
+# --run-id: the command gets DATACRUMBS_RUN_ID; a bad one is a usage error naming it.
+check_rc "--run-id sets DATACRUMBS_RUN_ID" 0 W --run-id job-42.a sh -c 'test "$DATACRUMBS_RUN_ID" = job-42.a'
+check_rc "--run-id=ID too" 0 W --run-id=r7 sh -c 'test "$DATACRUMBS_RUN_ID" = r7'
+check_rc "a bad --run-id is refused (exit 2)" 2 W --run-id '../x' /bin/true
+contains "naming it" "$ERR" "--run-id '../x': not a run id"
+
 # Exit codes: the command's own, and a shell's for what cannot run.
 check_rc "command's exit code passes through" 42 W sh -c 'exit 42'
 check_rc "false gives 1" 1 W false
