@@ -92,7 +92,8 @@ static int parse_cmdline(struct conf *conf, int argc, char **argv)
         return -1;
     }
     if (conf->run_id && !dc_runid_valid(conf->run_id)) {
-        dc_err("--run-id '%s': not a run id (1 to 64 letters, digits, . _ -, starting with a letter or digit)",
+        dc_err("--run-id '%s': not a run id (1 to 64 letters, digits, . _ -, starting with a "
+               "letter or digit)",
                conf->run_id);
         return -1;
     }
