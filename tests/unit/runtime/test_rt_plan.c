@@ -218,6 +218,28 @@ static void test_arguments(void **state)
     assert_int_equal(f->args[3].type, RT_ARG_PTR);   /* a third string is a pointer */
     assert_int_equal(f->cfg.nregs, 5);
     assert_non_null(f->note);
+    assert_int_equal(f->cfg.str_when, 0); /* const char *: both read at entry */
+    rt_plan_free(&p);
+}
+
+/* A "char *" that is not const is an output: read at return, bounded by a read-like return. */
+static void test_string_timing(void **state)
+{
+    struct rt_plan p;
+
+    build(&p, "[{\"type\":0,\"name\":\"s\",\"functions\":[\"read\",\"getcwd\",\"openat\"],"
+              "\"function_arguments\":{"
+              "\"read\":[{\"index\":0,\"num_bytes\":4,\"label\":\"fd\",\"c_type\":\"int\"},"
+              "{\"index\":1,\"num_bytes\":64,\"is_pointer\":true,\"label\":\"buf\","
+              "\"c_type\":\"char *\"}],"
+              "\"getcwd\":[{\"index\":0,\"num_bytes\":64,\"is_pointer\":true,\"label\":\"buf\","
+              "\"c_type\":\"char *\"}],"
+              "\"openat\":[{\"index\":1,\"num_bytes\":64,\"is_pointer\":true,\"label\":"
+              "\"filename\",\"c_type\":\"const char *\"}]}}]");
+    assert_int_equal(p.funcs[0].cfg.nstr, 1);
+    assert_int_equal(p.funcs[0].cfg.str_when, 0x11); /* output, bounded by the count */
+    assert_int_equal(p.funcs[1].cfg.str_when, 0x01); /* output, a pointer is returned */
+    assert_int_equal(p.funcs[2].cfg.str_when, 0x00); /* input */
     rt_plan_free(&p);
 }
 
@@ -257,10 +279,10 @@ static void test_syscall_names(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_classify),      cmocka_unit_test(test_kinds_and_errors),
-        cmocka_unit_test(test_uprobes),       cmocka_unit_test(test_aliases),
-        cmocka_unit_test(test_arguments),     cmocka_unit_test(test_not_categories),
-        cmocka_unit_test(test_syscall_names),
+        cmocka_unit_test(test_classify),       cmocka_unit_test(test_kinds_and_errors),
+        cmocka_unit_test(test_uprobes),        cmocka_unit_test(test_aliases),
+        cmocka_unit_test(test_arguments),      cmocka_unit_test(test_string_timing),
+        cmocka_unit_test(test_not_categories), cmocka_unit_test(test_syscall_names),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
