@@ -108,6 +108,32 @@ check_rc "SPANK: a missing file is refused at submission" 255 as_user sbatch \
     --datacrumbs-probe-file="$PUB/nope.json.gz" "$D/jobs/job.sh"
 contains "SPANK: says why" "$ERR" "No such file"
 
+# --- two traced jobs of one user at once: each trace holds its own job's processes only ---
+cat >"$D/jobs/pair.sh" <<JOB
+#!/bin/sh
+sleep 3 # both jobs' runtimes are up by then
+"$DC_WRAP" --config "$CONF" -- dd if=/dev/zero of="$PUB/own-\$SLURM_JOB_ID.bin" bs=512 count=3 status=none
+sleep 1
+echo "job done"
+JOB
+chmod 0755 "$D/jobs/pair.sh"
+check_rc "first of two concurrent jobs" 0 as_user "$DC_SBATCH" --parsable --datacrumbs-enable \
+    --datacrumbs-probe-file "$PUB/p.json.gz" -n 1 -c 1 -o "$D/jobs/out-%j.txt" "$D/jobs/pair.sh"
+ja=$OUT
+check_rc "second of two concurrent jobs" 0 as_user "$DC_SBATCH" --parsable --datacrumbs-enable \
+    --datacrumbs-probe-file "$PUB/p.json.gz" -n 1 -c 1 -o "$D/jobs/out-%j.txt" "$D/jobs/pair.sh"
+jb=$OUT
+check "both completed" test "$(job_wait "$ja" 60)" = COMPLETED -a "$(job_wait "$jb" 60)" = COMPLETED
+ta=$(zcat "$(trace_of "$ja")" 2>/dev/null)
+tb=$(zcat "$(trace_of "$jb")" 2>/dev/null)
+ea=$(job_field "$ja" EndTime)
+sb=$(job_field "$jb" StartTime)
+check "they ran at the same time (B started $sb, A ended $ea)" test "$sb" \< "$ea"
+contains "job A's trace holds job A's dd" "$ta" "$PUB/own-$ja.bin"
+lacks "job A's trace lacks job B's dd" "$ta" "own-$jb.bin"
+contains "job B's trace holds job B's dd" "$tb" "$PUB/own-$jb.bin"
+lacks "job B's trace lacks job A's dd" "$tb" "own-$ja.bin"
+
 # --- a job without DataCrumbs ---
 check_rc "plain sbatch" 0 as_user sbatch --parsable -o "$D/jobs/out-%j.txt" "$D/jobs/job.sh"
 id=$OUT
