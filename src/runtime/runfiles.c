@@ -111,7 +111,7 @@ void rt_runfiles_close(struct rt_runfiles *f)
 uint64_t rt_summary_drops(const struct rt_summary *s)
 {
     return s->stats[DC_STAT_RING_FULL] + s->stats[DC_STAT_SHORT] + s->stats[DC_STAT_DEPTH] +
-           s->stats[DC_STAT_NO_THREAD] + s->malformed;
+           s->stats[DC_STAT_NO_THREAD] + s->malformed + s->not_written;
 }
 
 static json_t *time_str(time_t t)
@@ -161,20 +161,22 @@ char *rt_summary_json(const struct rt_summary *s, const struct rt_plan *p)
         return NULL;
     /* The last two keys are the names upstream's summary used. */
     doc = json_pack(
-        "{s:o, s:o, s:I, s:o, s:I, s:o, s:o, s:o, s:o, s:o, s:I, s:I, s:I, s:I,"
-        " s:{s:I, s:I, s:I, s:I, s:I}, s:I, s:{s:I, s:I, s:I, s:I},"
+        "{s:o, s:o, s:I, s:o, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:I, s:I, s:I, s:I,"
+        " s:{s:I, s:I, s:I, s:I, s:I, s:I}, s:I, s:{s:I, s:I, s:I, s:I},"
         " s:{s:I, s:I, s:I, s:I}, s:o, s:{s:f, s:f}, s:I, s:I}",
         "run_id", str_or_null(s->run_id), "user", str_or_null(s->user), "uid", (json_int_t)s->uid,
         "host", str_or_null(s->host), "pid", (json_int_t)s->pid, "probe_file",
         str_or_null(s->probe_file), "trace_file", str_or_null(s->trace_file), "started_at",
         time_str(s->started), "stopped_at", time_str(s->stopped), "error", str_or_null(s->error),
-        "events", (json_int_t)s->lines, "kernel_events", (json_int_t)s->stats[DC_STAT_EVENTS],
-        "trace_bytes", (json_int_t)s->trace_bytes, "drops", (json_int_t)drops, "drop_reasons",
-        "ring_buffer_full", (json_int_t)s->stats[DC_STAT_RING_FULL], "shorter_than_minimum",
+        "truncated", str_or_null(s->truncated), "events", (json_int_t)s->lines, "kernel_events",
+        (json_int_t)s->stats[DC_STAT_EVENTS], "trace_bytes", (json_int_t)s->trace_bytes, "drops",
+        (json_int_t)drops, "drop_reasons", "ring_buffer_full",
+        (json_int_t)s->stats[DC_STAT_RING_FULL], "shorter_than_minimum",
         (json_int_t)s->stats[DC_STAT_SHORT], "nested_too_deep", (json_int_t)s->stats[DC_STAT_DEPTH],
         "thread_table_full", (json_int_t)s->stats[DC_STAT_NO_THREAD], "unreadable_record",
-        (json_int_t)s->malformed, "unfinished_calls", (json_int_t)s->stats[DC_STAT_UNMATCHED],
-        "processes", "traced", (json_int_t)s->stats[DC_STAT_PROC_ADDED], "finished",
+        (json_int_t)s->malformed, "after_truncation", (json_int_t)s->not_written,
+        "unfinished_calls", (json_int_t)s->stats[DC_STAT_UNMATCHED], "processes", "traced",
+        (json_int_t)s->stats[DC_STAT_PROC_ADDED], "finished",
         (json_int_t)s->stats[DC_STAT_PROC_REMOVED], "other_users_ignored",
         (json_int_t)s->stats[DC_STAT_PROC_OTHER], "table_full",
         (json_int_t)s->stats[DC_STAT_PROC_FULL], "functions", "in_probe_file",

@@ -59,6 +59,8 @@ struct rt_summary {
     uint64_t trace_bytes;      /* compressed size */
     double load_ms, attach_ms; /* BPF load, attaching the functions */
     const char *error;         /* why the run ended badly, NULL when it did not */
+    const char *truncated;     /* why events stopped being written early, NULL when they did not */
+    uint64_t not_written;      /* events counted instead of written after that */
 };
 
 /* Total of events that were not recorded although the call completed. */
