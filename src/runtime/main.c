@@ -368,6 +368,7 @@ static int run(struct run *r)
     r->sum = (struct rt_summary){.run_id = r->run_id,
                                  .user = r->who.user,
                                  .uid = r->who.uid,
+                                 .gid = r->who.gid,
                                  .host = r->files.host,
                                  .probe_file = r->probe_path,
                                  .pid = getpid(),

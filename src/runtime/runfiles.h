@@ -51,6 +51,7 @@ int rt_run_path(char *out, size_t outlen, const char *run_dir, const char *run_i
 struct rt_summary {
     const char *run_id, *user, *host, *probe_file, *trace_file;
     uid_t uid;
+    gid_t gid; /* with uid: the summary's owner */
     pid_t pid;
     time_t started, stopped;
     uint64_t stats[DC_STAT_N]; /* the kernel's counters */
@@ -69,7 +70,8 @@ uint64_t rt_summary_drops(const struct rt_summary *s);
 /* The summary as JSON text (malloc'ed), or NULL when out of memory. */
 char *rt_summary_json(const struct rt_summary *s, const struct rt_plan *p);
 
-/* Write the summary atomically, mode 0644. Returns 0 or -1 with errno. */
+/* Write the summary atomically, mode 0400, owned by uid:gid of s (the run's user: nobody else
+ * reads who ran what). Returns 0 or -1 with errno. */
 int rt_summary_write(const char *path, const struct rt_summary *s, const struct rt_plan *p);
 
 #endif
