@@ -100,9 +100,9 @@ fi
 ok "16 MiB ext4 with 5% reserved mounted at $MNT"
 RESERVED=$(($(stat -f -c '%f - %a' "$MNT")))
 check "the file system has a root reserve" [ "$RESERVED" -gt 0 ]
-# Others' files leave 3 MiB for users, so that a short traced dd fills it.
+# Others' files leave 2 MiB for users, so that a short traced dd fills it.
 BS=$(stat -f -c %S "$MNT")
-fallocate -l $(($(stat -f -c %a "$MNT") * BS - 3 * 1048576)) "$MNT/others"
+fallocate -l $(($(stat -f -c %a "$MNT") * BS - 2 * 1048576)) "$MNT/others"
 RT_CONF=$RT/etc/fs.conf
 sed "s|^trace_dir = .*|trace_dir = $MNT/traces|" "$CONF_MAIN" >"$RT_CONF"
 echo "runtime_min_free_space = 512K" >>"$RT_CONF"
@@ -118,8 +118,8 @@ if rt_start "$RT/p.json.gz" full1 root; then
         done
     ) &
     FSPID=$!
-    # About 3 MB of trace: more than the space left.
-    "$RT_WRAP" --config "$RT_CONF" dd if=/dev/zero of=/dev/null bs=16 count=60000 status=none
+    # About 4 MB of trace: more than the space left and the root reserve together.
+    "$RT_WRAP" --config "$RT_CONF" dd if=/dev/zero of=/dev/null bs=16 count=120000 status=none
     sleep 0.5
     kill "$FSPID"
     wait "$FSPID" 2>/dev/null

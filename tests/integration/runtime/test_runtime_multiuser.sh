@@ -18,7 +18,7 @@ NOBODY_UID=$(id -u nobody)
 HOST=$(hostname)
 HOST=${HOST//[^A-Za-z0-9_.-]/_}
 SHARED=$RT/pub # root's, 1777, as /tmp
-echo "trace_dir = $SHARED" >>"$RT_CONF"
+sed -i "s|^trace_dir = .*|trace_dir = $SHARED|" "$RT_CONF"
 rt_probe "$RT/pn.json.gz" nobody
 chmod 0644 "$RT/pn.json.gz"
 
