@@ -37,7 +37,7 @@ struct rt_writer {
     struct rt_writer_limits lim;
     struct rt_writer_report *report;
     uint64_t reserve;            /* kept back for the closing "]" and the end of the stream */
-    enum rt_writer_stop stopped; /* the thread's own copy of why it stopped writing events */
+    enum rt_writer_stop stopped; /* why the thread stopped writing events (its own field) */
     uint64_t dropped, free_at_stop;
 };
 
@@ -173,9 +173,7 @@ static int write_chunk(struct rt_writer *w, const char *data, size_t len,
     }
     if (w->stopped || len == 0)
         return drop_lines(w, data, len);
-    pthread_mutex_lock(&w->lock);
-    w->stopped = why; /* only this thread writes it; others read it under the lock */
-    pthread_mutex_unlock(&w->lock);
+    w->stopped = why;
     w->free_at_stop = avail;
     if (why == RT_WRITER_CAP)
         dc_warn("trace reached %llu bytes of runtime_max_trace_bytes (%llu): later events are "
@@ -317,16 +315,6 @@ void rt_writer_limit(struct rt_writer *w, const struct rt_writer_limits *lim,
     pthread_mutex_unlock(&w->lock);
     if (report)
         memset(report, 0, sizeof(*report));
-}
-
-enum rt_writer_stop rt_writer_stopped(struct rt_writer *w)
-{
-    enum rt_writer_stop s;
-
-    pthread_mutex_lock(&w->lock);
-    s = w->stopped;
-    pthread_mutex_unlock(&w->lock);
-    return s;
 }
 
 const char *rt_writer_stop_reason(enum rt_writer_stop s)

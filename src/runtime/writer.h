@@ -61,9 +61,6 @@ struct rt_writer_report {
 void rt_writer_limit(struct rt_writer *w, const struct rt_writer_limits *lim,
                      struct rt_writer_report *report);
 
-/* Why writing stopped (RT_WRITER_OPEN while it goes on). */
-enum rt_writer_stop rt_writer_stopped(struct rt_writer *w);
-
 /* "trace byte cap reached", "file system nearly full", or NULL for RT_WRITER_OPEN. */
 const char *rt_writer_stop_reason(enum rt_writer_stop s);
 

@@ -13,26 +13,28 @@ rt_setup
 trap 'rt_cleanup; rm -rf -- "$T_TMP"' EXIT
 MKELF=$BUILD/tests/integration/runtime/rt_mkelf
 
+# timed NAME WANT ARGS...: check_rc of the daemon (killed after 20 s); MS is how long it took.
+timed() {
+    local name=$1 want=$2 t0
+    shift 2
+    t0=$(date +%s%N)
+    check_rc "$name" "$want" timeout 20 "$RT_DAEMON" --config "$RT_CONF" "$@"
+    MS=$((($(date +%s%N) - t0) / 1000000))
+    echo "# $name: $MS ms"
+}
+
 check "crafted ELF written" "$MKELF" "$RT/pub/crafted.so" 65534 600000
 chmod 0644 "$RT/pub/crafted.so"
 "$RT_MKPROBE" --secret "$RT/etc/secret" --out "$RT/pub/evil.json.gz" --user nobody \
     --uprobe "evil:$RT/pub/crafted.so:f1,f2,f599999"
 chmod 0644 "$RT/pub/evil.json.gz"
-T0=$(date +%s%N)
-check_rc "--check of a probe file naming it: refused (exit 4)" 4 timeout 20 \
-    "$RT_DAEMON" --config "$RT_CONF" --check "$RT/pub/evil.json.gz" ev1 nobody
-MS=$((($(date +%s%N) - T0) / 1000000))
-echo "# --check took $MS ms"
+timed "--check of a probe file naming it: refused (exit 4)" 4 --check "$RT/pub/evil.json.gz" ev1 nobody
 check "within a second" [ "$MS" -lt 1000 ]
 contains "the error names the file and the limit" "$OUT$ERR" "$RT/pub/crafted.so: 65534 program headers, more than the limit of 1024"
 contains "nothing traceable" "$ERR" "nothing in $RT/pub/evil.json.gz can be traced here"
 
 # A real run refuses it the same way, before any probe or file exists.
-T0=$(date +%s%N)
-check_rc "a run of it: refused (exit 4)" 4 timeout 20 \
-    "$RT_DAEMON" --config "$RT_CONF" "$RT/pub/evil.json.gz" ev2 nobody
-MS=$((($(date +%s%N) - T0) / 1000000))
-echo "# the run took $MS ms to refuse"
+timed "a run of it: refused (exit 4)" 4 "$RT/pub/evil.json.gz" ev2 nobody
 check "within a second too" [ "$MS" -lt 1000 ]
 check "no ready file, no trace" [ ! -e "$RT/run/datacrumbs-ev2.ready" ] && [ -z "$(find "$RT/traces" -type f 2>/dev/null)" ]
 
@@ -42,11 +44,7 @@ chmod 0644 "$RT/pub/big.so"
 "$RT_MKPROBE" --secret "$RT/etc/secret" --out "$RT/pub/big.json.gz" --user nobody \
     --uprobe "big:$RT/pub/big.so:f599999" --syscalls sys:read
 chmod 0644 "$RT/pub/big.json.gz"
-T0=$(date +%s%N)
-check_rc "--check of a large sane ELF passes" 0 timeout 20 \
-    "$RT_DAEMON" --config "$RT_CONF" --check "$RT/pub/big.json.gz" ev3 nobody
-MS=$((($(date +%s%N) - T0) / 1000000))
-echo "# --check of 1024 segments x 600000 symbols took $MS ms"
+timed "--check of a large sane ELF (1024 segments, 600000 symbols) passes" 0 --check "$RT/pub/big.json.gz" ev3 nobody
 check "quickly" [ "$MS" -lt 3000 ]
 contains "its symbol is found" "$OUT" "big/f599999 at $RT/pub/big.so+0x"
 finish

@@ -125,32 +125,51 @@ static unsigned long read_back(const char *path, int *brackets)
     return lines;
 }
 
+/* A temporary directory (returned) and the name of a file in it. */
+static char *temp_file(char *path, size_t len)
+{
+    char *dir = tu_mkdtemp();
+
+    if (!dir)
+        fail();
+    snprintf(path, len, "%s/t.gz", dir ? dir : "");
+    return dir;
+}
+
+/* Write nchunks of events to a new file path with the given cap; *rep as the writer reports. */
+static unsigned long write_capped(const char *path, uint64_t cap, int nchunks,
+                                  struct rt_writer_report *rep, uint64_t *bytes)
+{
+    struct rt_writer_limits lim = {.max_bytes = cap};
+    struct rt_writer *w;
+    unsigned long sent;
+    char err[256];
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+
+    assert_true(fd >= 0);
+    assert_int_equal(rt_writer_start(&w, fd, 1, err, sizeof(err)), 0);
+    rt_writer_limit(w, &lim, rep);
+    sent = feed_events(w, nchunks);
+    assert_false(rt_writer_failed(w));
+    assert_int_equal(rt_writer_finish(w, bytes, err, sizeof(err)), 0);
+    close(fd);
+    return sent;
+}
+
 static void test_byte_cap(void **state)
 {
-    char *dir = tu_mkdtemp(), path[4096], err[256];
-    struct rt_writer_limits lim = {.max_bytes = 200000};
+    char path[4096], *dir = temp_file(path, sizeof(path));
     struct rt_writer_report rep;
-    struct rt_writer *w;
     uint64_t bytes = 0;
     unsigned long sent, got;
     struct stat st;
-    int fd, brackets;
+    int brackets;
 
-    assert_non_null(dir);
-    snprintf(path, sizeof(path), "%s/t.gz", dir);
-    fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
-    assert_true(fd >= 0);
-    assert_int_equal(rt_writer_start(&w, fd, 1, err, sizeof(err)), 0);
-    rt_writer_limit(w, &lim, &rep);
-    sent = feed_events(w, 4);
-    assert_false(rt_writer_failed(w));
-    assert_int_equal(rt_writer_stopped(w), RT_WRITER_CAP);
-    assert_int_equal(rt_writer_finish(w, &bytes, err, sizeof(err)), 0);
-    close(fd);
+    sent = write_capped(path, 200000, 4, &rep, &bytes);
     assert_int_equal(stat(path, &st), 0);
     assert_true((uint64_t)st.st_size == bytes);
-    assert_true(bytes <= lim.max_bytes);
-    assert_true(bytes > lim.max_bytes / 2); /* it stops near the cap, not long before */
+    assert_true(bytes <= 200000);
+    assert_true(bytes > 190000); /* it stops near the cap, not long before */
     assert_int_equal(rep.stopped, RT_WRITER_CAP);
     assert_string_equal(rt_writer_stop_reason(rep.stopped), "trace byte cap reached");
     got = read_back(path, &brackets);
@@ -164,50 +183,29 @@ static void test_byte_cap(void **state)
 /* A cap that is never reached changes nothing. */
 static void test_under_cap(void **state)
 {
-    char *dir = tu_mkdtemp(), path[4096], err[256];
-    struct rt_writer_limits lim = {.max_bytes = 1u << 30};
+    char path[4096], *dir = temp_file(path, sizeof(path));
     struct rt_writer_report rep;
-    struct rt_writer *w;
-    unsigned long sent, got;
-    int fd, brackets;
+    unsigned long sent;
+    int brackets;
 
-    assert_non_null(dir);
-    snprintf(path, sizeof(path), "%s/t.gz", dir);
-    fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
-    assert_true(fd >= 0);
-    assert_int_equal(rt_writer_start(&w, fd, 1, err, sizeof(err)), 0);
-    rt_writer_limit(w, &lim, &rep);
-    sent = feed_events(w, 2);
-    assert_int_equal(rt_writer_finish(w, NULL, err, sizeof(err)), 0);
-    close(fd);
+    sent = write_capped(path, 1u << 30, 2, &rep, NULL);
     assert_int_equal(rep.stopped, RT_WRITER_OPEN);
     assert_null(rt_writer_stop_reason(rep.stopped));
     assert_int_equal(rep.dropped, 0);
-    got = read_back(path, &brackets);
+    assert_int_equal(read_back(path, &brackets) - 2, sent);
     assert_true(brackets);
-    assert_int_equal(got - 2, sent);
     tu_dir_done(&dir);
 }
 
 /* A cap too small for even one event still gives "[", "]" and a valid stream. */
 static void test_tiny_cap(void **state)
 {
-    char *dir = tu_mkdtemp(), path[4096], err[256];
-    struct rt_writer_limits lim = {.max_bytes = 100};
+    char path[4096], *dir = temp_file(path, sizeof(path));
     struct rt_writer_report rep;
-    struct rt_writer *w;
     unsigned long sent;
-    int fd, brackets;
+    int brackets;
 
-    assert_non_null(dir);
-    snprintf(path, sizeof(path), "%s/t.gz", dir);
-    fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
-    assert_true(fd >= 0);
-    assert_int_equal(rt_writer_start(&w, fd, 1, err, sizeof(err)), 0);
-    rt_writer_limit(w, &lim, &rep);
-    sent = feed_events(w, 1);
-    assert_int_equal(rt_writer_finish(w, NULL, err, sizeof(err)), 0);
-    close(fd);
+    sent = write_capped(path, 100, 1, &rep, NULL);
     assert_int_equal(rep.stopped, RT_WRITER_CAP);
     assert_int_equal(rep.dropped, sent);
     assert_int_equal(read_back(path, &brackets), 2);
