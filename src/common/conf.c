@@ -15,7 +15,17 @@
 #include "dc_config.h"
 #include "log.h"
 
-enum kind { K_PATH, K_TEMPLATE_PATH, K_COUNT, K_POW2, K_DURATION, K_NSEC, K_WORD, K_GROUP };
+enum kind {
+    K_PATH,
+    K_TEMPLATE_PATH,
+    K_COUNT,
+    K_POW2,
+    K_DURATION,
+    K_NSEC,
+    K_BYTES,
+    K_WORD,
+    K_GROUP
+};
 
 struct key {
     const char *name;
@@ -58,6 +68,8 @@ static const struct key keys[] = {
     {"runtime_min_duration", NUM(runtime_min_duration, K_NSEC, 0, NSEC_MAX)},
     {"runtime_ring_buffer", NUM(runtime_ring_buffer, K_POW2, 1, 4096)},
     {"runtime_gzip_level", NUM(runtime_gzip_level, K_COUNT, 1, 9)},
+    {"runtime_max_trace_bytes", NUM(runtime_max_trace_bytes, K_BYTES, 4096, LONG_MAX)},
+    {"runtime_min_free_space", NUM(runtime_min_free_space, K_BYTES, 0, LONG_MAX)},
     {"max_runs", NUM(max_runs, K_COUNT, 0, 100000)},
     {"max_runs_per_user", NUM(max_runs_per_user, K_COUNT, 0, 100000)},
     {"prolog_timeout", NUM(prolog_timeout, K_DURATION, 0, 86400)},
@@ -82,6 +94,8 @@ void dc_sysconf_defaults(struct dc_sysconf *c)
     c->runtime_min_duration = 0;
     c->runtime_ring_buffer = 64;
     c->runtime_gzip_level = 1;
+    c->runtime_max_trace_bytes = 1L << 30;
+    c->runtime_min_free_space = 64L << 20;
     c->max_runs = 16;
     c->max_runs_per_user = 4;
 }
@@ -126,6 +140,25 @@ int dc_parse_ns(const char *s, long *out)
 {
     static const struct unit units[] = {
         {"", 1}, {"ns", 1}, {"us", 1000}, {"ms", 1000000}, {"s", 1000000000},
+    };
+
+    return parse_scaled(s, units, sizeof(units) / sizeof(units[0]), out);
+}
+
+int dc_parse_bytes(const char *s, long *out)
+{
+    static const struct unit units[] = {
+        {"", 1},
+        {"K", 1L << 10},
+        {"M", 1L << 20},
+        {"G", 1L << 30},
+        {"KiB", 1L << 10},
+        {"MiB", 1L << 20},
+        {"GiB", 1L << 30},
+#if LONG_MAX > 2147483647L
+        {"T", 1L << 40},
+        {"TiB", 1L << 40},
+#endif
     };
 
     return parse_scaled(s, units, sizeof(units) / sizeof(units[0]), out);
@@ -200,12 +233,18 @@ static const char *set_value(struct dc_sysconf *c, const struct key *k, const ch
         if (dc_parse_ns(val, &n) < 0)
             return "is not a duration (a number with an optional ns, us, ms or s suffix)";
         break;
+    case K_BYTES:
+        if (dc_parse_bytes(val, &n) < 0)
+            return "is not a size (a number with an optional K, M, G or T suffix)";
+        break;
     case K_DURATION:
         if (dc_parse_duration(val, &n) < 0)
             return "is not a duration (a number with an optional s, m, h or d suffix)";
         break;
     }
-    if (n < k->min || n > k->max)
+    if (k->kind == K_BYTES && n == 0)
+        ; /* a size limit of 0 is "none" */
+    else if (n < k->min || n > k->max)
         return "is out of range";
     *(long *)field = n;
     return NULL;

@@ -33,6 +33,8 @@ struct dc_sysconf {
     long runtime_min_duration;             /* ns: shorter calls are counted, not recorded */
     long runtime_ring_buffer;              /* MiB, a power of two */
     long runtime_gzip_level;               /* 1..9 */
+    long runtime_max_trace_bytes;          /* compressed trace size cap of a run; 0: none */
+    long runtime_min_free_space;           /* bytes the trace fs keeps free for its users */
     long max_runs;                         /* runs at once on a node; 0: no limit */
     long max_runs_per_user;                /* runs at once of one user on a node; 0: no limit */
     long prolog_timeout;                   /* seconds the SLURM prolog may take; 0: no limit */
@@ -51,6 +53,10 @@ int dc_sysconf_load(struct dc_sysconf *c, const char *path, char *err, size_t er
 
 /* Parse a duration: "90", "90s", "15m", "12h", "7d". Returns 0 or -1. */
 int dc_parse_duration(const char *s, long *out);
+
+/* Parse a size in bytes: "4096", "64K", "16M", "1G", "2T" (also "MiB" etc.; powers of 1024).
+ * Returns 0 or -1. */
+int dc_parse_bytes(const char *s, long *out);
 
 /* Parse a short duration as nanoseconds: "250", "250ns", "3us", "2ms", "1s". Returns 0 or -1. */
 int dc_parse_ns(const char *s, long *out);

@@ -9,15 +9,148 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include "clock.h"
 
 struct elf_file {
     int fd;
     int own_fd; /* opened here, closed here */
+    const char *label;
     Elf *elf;
-    GElf_Phdr *loads; /* PT_LOAD program headers */
+    GElf_Phdr *loads; /* PT_LOAD program headers, sorted by p_vaddr */
     size_t nloads;
+    Elf_Data *versym; /* .gnu.version, parallel to .dynsym; NULL when there is none */
 };
+
+static const struct rt_elf_limits default_limits = {
+    .max_bytes = RT_ELF_MAX_BYTES,
+    .max_phdrs = RT_ELF_MAX_PHDRS,
+    .max_sections = RT_ELF_MAX_SECTIONS,
+    .max_symbols = RT_ELF_MAX_SYMBOLS,
+};
+static struct rt_elf_limits limits = {
+    .max_bytes = RT_ELF_MAX_BYTES,
+    .max_phdrs = RT_ELF_MAX_PHDRS,
+    .max_sections = RT_ELF_MAX_SECTIONS,
+    .max_symbols = RT_ELF_MAX_SYMBOLS,
+};
+static long long deadline_ms;   /* 0: none */
+static unsigned deadline_limit; /* seconds, for the message */
+
+void rt_elf_set_limits(const struct rt_elf_limits *l)
+{
+    limits = l ? *l : default_limits;
+}
+
+void rt_elf_set_deadline(long long at_ms, unsigned seconds)
+{
+    deadline_ms = at_ms;
+    deadline_limit = seconds;
+}
+
+static int past_deadline(const char *label, char *err, size_t errlen)
+{
+    if (!deadline_ms || dc_now_ms() < deadline_ms)
+        return 0;
+    snprintf(err, errlen,
+             "%s: not read: reading the probe file's binaries took longer than the limit of %u s",
+             label, deadline_limit);
+    return 1;
+}
+
+static uint64_t get_uint(const unsigned char *p, size_t n, int big)
+{
+    uint64_t v = 0;
+
+    for (size_t i = 0; i < n; i++)
+        v |= (uint64_t)p[big ? i : n - 1 - i] << (8 * (n - 1 - i));
+    return v;
+}
+
+/*
+ * The header counts, read straight from the file before libelf sees it: libelf allocates per
+ * section and program header up front, so a file that claims millions must be refused first.
+ * Extended numbering (e_phnum == PN_XNUM, e_shnum == 0) takes the counts from section 0.
+ */
+static int precheck(int fd, const char *label, char *err, size_t errlen)
+{
+    unsigned char eh[64], sh0[64];
+    uint64_t phnum, shnum, shoff;
+    struct stat st;
+    int big, is64;
+
+    if (fstat(fd, &st) < 0) {
+        snprintf(err, errlen, "%s: %s", label, strerror(errno));
+        return -1;
+    }
+    if (limits.max_bytes && (uint64_t)st.st_size > limits.max_bytes) {
+        snprintf(err, errlen, "%s: %llu bytes, more than the limit of %llu for a binary to probe",
+                 label, (unsigned long long)st.st_size, (unsigned long long)limits.max_bytes);
+        return -1;
+    }
+    if (pread(fd, eh, sizeof(eh), 0) < 52 || memcmp(eh, ELFMAG, SELFMAG) != 0 ||
+        (eh[EI_CLASS] != ELFCLASS32 && eh[EI_CLASS] != ELFCLASS64) ||
+        (eh[EI_DATA] != ELFDATA2LSB && eh[EI_DATA] != ELFDATA2MSB)) {
+        snprintf(err, errlen, "%s: not an ELF file", label);
+        return -1;
+    }
+    is64 = eh[EI_CLASS] == ELFCLASS64;
+    big = eh[EI_DATA] == ELFDATA2MSB;
+    phnum = get_uint(eh + (is64 ? 56 : 44), 2, big);
+    shnum = get_uint(eh + (is64 ? 60 : 48), 2, big);
+    shoff = is64 ? get_uint(eh + 40, 8, big) : get_uint(eh + 32, 4, big);
+    if ((phnum == PN_XNUM || shnum == 0) && shoff &&
+        pread(fd, sh0, is64 ? 64 : 40, (off_t)shoff) == (is64 ? 64 : 40)) {
+        if (shnum == 0)
+            shnum = is64 ? get_uint(sh0 + 32, 8, big) : get_uint(sh0 + 20, 4, big);
+        if (phnum == PN_XNUM)
+            phnum = get_uint(sh0 + (is64 ? 44 : 28), 4, big);
+    }
+    if (phnum > limits.max_phdrs) {
+        snprintf(err, errlen, "%s: %llu program headers, more than the limit of %zu", label,
+                 (unsigned long long)phnum, limits.max_phdrs);
+        return -1;
+    }
+    if (shnum > limits.max_sections) {
+        snprintf(err, errlen, "%s: %llu section headers, more than the limit of %zu", label,
+                 (unsigned long long)shnum, limits.max_sections);
+        return -1;
+    }
+    return 0;
+}
+
+static int cmp_vaddr(const void *a, const void *b)
+{
+    const GElf_Phdr *x = a, *y = b;
+
+    return x->p_vaddr < y->p_vaddr ? -1 : x->p_vaddr > y->p_vaddr;
+}
+
+/* The symbol tables' total entries (refused above the limit) and the version table. */
+static int scan_sections(struct elf_file *ef, char *err, size_t errlen)
+{
+    Elf_Scn *scn = NULL;
+    uint64_t nsyms = 0;
+
+    while ((scn = elf_nextscn(ef->elf, scn))) {
+        GElf_Shdr sh;
+
+        if (!gelf_getshdr(scn, &sh))
+            continue;
+        if ((sh.sh_type == SHT_SYMTAB || sh.sh_type == SHT_DYNSYM) && sh.sh_entsize)
+            nsyms += sh.sh_size / sh.sh_entsize;
+        else if (sh.sh_type == SHT_GNU_versym && !ef->versym)
+            ef->versym = elf_getdata(scn, NULL);
+    }
+    if (nsyms > limits.max_symbols) {
+        snprintf(err, errlen, "%s: %llu symbols, more than the limit of %zu", ef->label,
+                 (unsigned long long)nsyms, limits.max_symbols);
+        return -1;
+    }
+    return 0;
+}
 
 static void elf_file_close(struct elf_file *ef)
 {
@@ -38,10 +171,13 @@ static int elf_file_init(struct elf_file *ef, int fd, int own_fd, const char *la
     memset(ef, 0, sizeof(*ef));
     ef->fd = fd;
     ef->own_fd = own_fd;
+    ef->label = label;
     if (elf_version(EV_CURRENT) == EV_NONE) {
         snprintf(err, errlen, "libelf is too old");
         goto fail;
     }
+    if (past_deadline(label, err, errlen) || precheck(fd, label, err, errlen) < 0)
+        goto fail;
     ef->elf = elf_begin(ef->fd, ELF_C_READ_MMAP, NULL);
     if (!ef->elf || elf_kind(ef->elf) != ELF_K_ELF || !gelf_getehdr(ef->elf, &eh)) {
         snprintf(err, errlen, "%s: not an ELF file", label);
@@ -59,7 +195,10 @@ static int elf_file_init(struct elf_file *ef, int fd, int own_fd, const char *la
             if (gelf_getphdr(ef->elf, (int)i, &ph) && ph.p_type == PT_LOAD)
                 ef->loads[ef->nloads++] = ph;
         }
+        qsort(ef->loads, ef->nloads, sizeof(*ef->loads), cmp_vaddr);
     }
+    if (scan_sections(ef, err, errlen) < 0)
+        goto fail;
     return 0;
 fail:
     elf_file_close(ef);
@@ -81,13 +220,23 @@ static int elf_file_open(struct elf_file *ef, const char *path, char *err, size_
 /* File offset of a symbol value: through the PT_LOAD segment holding it, else its section. */
 static int sym_offset(const struct elf_file *ef, const GElf_Sym *sym, uint64_t *off)
 {
+    size_t lo = 0, hi = ef->nloads;
     Elf_Scn *scn;
     GElf_Shdr sh;
 
-    for (size_t i = 0; i < ef->nloads; i++) {
-        const GElf_Phdr *ph = &ef->loads[i];
+    /* The last segment starting at or below the value (segments are sorted by address). */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
 
-        if (sym->st_value >= ph->p_vaddr && sym->st_value < ph->p_vaddr + ph->p_filesz) {
+        if (ef->loads[mid].p_vaddr <= sym->st_value)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo > 0) {
+        const GElf_Phdr *ph = &ef->loads[lo - 1];
+
+        if (sym->st_value - ph->p_vaddr < ph->p_filesz) {
             *off = sym->st_value - ph->p_vaddr + ph->p_offset;
             return 0;
         }
@@ -102,13 +251,13 @@ static int sym_offset(const struct elf_file *ef, const GElf_Sym *sym, uint64_t *
 /* Call visit for every defined function symbol; score ranks duplicates of one name. */
 typedef void (*visit_fn)(const char *name, uint64_t off, int score, void *arg);
 
-static void each_symbol(const struct elf_file *ef, visit_fn visit, void *arg)
+static int each_symbol(const struct elf_file *ef, visit_fn visit, void *arg, char *err,
+                       size_t errlen)
 {
     Elf_Scn *scn = NULL;
 
     while ((scn = elf_nextscn(ef->elf, scn))) {
         Elf_Data *data, *vdata = NULL;
-        Elf_Scn *vscn = NULL;
         GElf_Shdr sh;
         size_t count;
 
@@ -119,22 +268,17 @@ static void each_symbol(const struct elf_file *ef, visit_fn visit, void *arg)
         if (!data)
             continue;
         count = sh.sh_size / sh.sh_entsize;
-        if (sh.sh_type == SHT_DYNSYM) {
-            /* The versym table runs parallel to .dynsym: bit 15 marks a hidden version. */
-            while ((vscn = elf_nextscn(ef->elf, vscn))) {
-                GElf_Shdr vsh;
-
-                if (gelf_getshdr(vscn, &vsh) && vsh.sh_type == SHT_GNU_versym) {
-                    vdata = elf_getdata(vscn, NULL);
-                    break;
-                }
-            }
-        }
+        /* The versym table runs parallel to .dynsym: bit 15 marks a hidden version. */
+        if (sh.sh_type == SHT_DYNSYM)
+            vdata = ef->versym;
         for (size_t i = 1; i < count; i++) {
             GElf_Sym sym;
             const char *name;
             uint64_t off;
             int type, bind, score;
+
+            if ((i & 4095) == 0 && past_deadline(ef->label, err, errlen))
+                return -1;
 
             if (!gelf_getsym(data, (int)i, &sym))
                 continue;
@@ -157,6 +301,7 @@ static void each_symbol(const struct elf_file *ef, visit_fn visit, void *arg)
             visit(name, off, score, arg);
         }
     }
+    return 0;
 }
 
 struct resolve_ctx {
@@ -249,8 +394,7 @@ static int resolve(struct elf_file *ef, struct rt_elf_query *q, size_t n, char *
         snprintf(err, errlen, "out of memory");
         goto cleanup;
     }
-    each_symbol(ef, resolve_visit, &c);
-    rc = 0;
+    rc = each_symbol(ef, resolve_visit, &c, err, errlen);
 cleanup:
     free(c.order);
     free(c.score);
@@ -341,8 +485,7 @@ int rt_elf_verify_fd(int fd, const char *label, struct rt_elf_query *q, size_t n
         snprintf(err, errlen, "out of memory");
         goto cleanup;
     }
-    each_symbol(&ef, verify_visit, &c);
-    rc = 0;
+    rc = each_symbol(&ef, verify_visit, &c, err, errlen);
 cleanup:
     free(c.order);
     elf_file_close(&ef);
@@ -405,12 +548,15 @@ long rt_elf_each_function(const char *path, void (*fn)(const char *name, uint64_
 {
     struct each_ctx c = {.fn = fn, .arg = arg};
     struct elf_file ef;
+    int rc;
 
     if (elf_file_open(&ef, path, err, errlen) < 0)
         return -1;
-    each_symbol(&ef, each_visit, &c);
+    rc = each_symbol(&ef, each_visit, &c, err, errlen);
     elf_file_close(&ef);
     free(c.seen);
+    if (rc < 0)
+        return -1;
     if (c.oom) {
         snprintf(err, errlen, "out of memory");
         return -1;

@@ -6,6 +6,30 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/*
+ * Bounds on the ELF files the runtime reads for a probe file (the user names them): file size,
+ * program and section headers (checked from the raw header before libelf allocates for them),
+ * entries of the symbol tables, and the time all files of one probe file may take
+ * (rt_elf_set_deadline). A file over a bound is refused with an error naming it and the limit.
+ */
+#define RT_ELF_MAX_BYTES    (2ULL << 30)
+#define RT_ELF_MAX_PHDRS    1024
+#define RT_ELF_MAX_SECTIONS 16384
+#define RT_ELF_MAX_SYMBOLS  4000000
+#define RT_ELF_MAX_SECONDS  5
+
+struct rt_elf_limits {
+    unsigned long long max_bytes;
+    size_t max_phdrs, max_sections, max_symbols;
+};
+
+/* Change the bounds (tests); NULL restores the ones above. */
+void rt_elf_set_limits(const struct rt_elf_limits *l);
+
+/* Refuse to read more symbols once dc_now_ms() reaches at_ms (0: no deadline); the message
+ * names the limit as seconds. */
+void rt_elf_set_deadline(long long at_ms, unsigned seconds);
+
 struct rt_elf_query {
     const char *name; /* symbol name, or "name@VERSION" / "name@@VERSION" */
     uint64_t offset;  /* out: file offset of the function */

@@ -70,6 +70,9 @@ static void usage(FILE *out)
                  "                      runtime_ring_buffer, 64)\n"
                  "  --gzip-level N      compression level 1-9 of the trace (default:\n"
                  "                      runtime_gzip_level, 1)\n"
+                 "  --max-trace-bytes SIZE  stop writing events once the compressed trace\n"
+                 "                      would pass SIZE (e.g. 512M; 0: no cap; default:\n"
+                 "                      runtime_max_trace_bytes, 1G); later ones are counted\n"
                  "  --no-uprobe-multi   attach uprobes one at a time even where the kernel has\n"
                  "                      uprobe_multi links\n"
                  "  -v, --verbose       show debug messages (and libbpf's)\n"
@@ -94,6 +97,7 @@ struct run {
     struct rt_bpf bpf;
     struct rt_trace trace;
     struct rt_procs procs;
+    struct rt_writer_report written; /* the trace budget's outcome (writer.h) */
     int have_plan, have_bpf, have_procs, tracing;
     double peers_checked_ms;
     char run_id[DC_RUNID_MAX + 1];
@@ -255,6 +259,10 @@ static int start_tracing(struct run *r)
     r->trace.on_control = on_control;
     r->trace.control_ctx = &r->procs;
     r->tracing = 1;
+    rt_writer_limit(r->trace.w,
+                    &(struct rt_writer_limits){.max_bytes = r->opts.max_trace_bytes,
+                                               .min_free = r->opts.min_free_space},
+                    &r->written);
     {
         char text[96];
         size_t len = rt_procs_ready_text(text, sizeof(text), r->who.uid, getpid());
@@ -316,8 +324,10 @@ static int finish(struct run *r, int status)
             r->sum.error = "writing the trace failed";
             status = EXIT_FAIL;
         }
-        r->sum.lines = r->trace.lines;
+        r->sum.lines = r->trace.lines - r->written.dropped;
         r->sum.malformed = r->trace.malformed;
+        r->sum.not_written = r->written.dropped;
+        r->sum.truncated = rt_writer_stop_reason(r->written.stopped);
     }
     if (r->have_bpf) {
         rt_bpf_stats(&r->bpf, r->sum.stats);
@@ -417,6 +427,7 @@ static int run(struct run *r)
     r->sum = (struct rt_summary){.run_id = r->run_id,
                                  .user = r->who.user,
                                  .uid = r->who.uid,
+                                 .gid = r->who.gid,
                                  .host = r->files.host,
                                  .probe_file = r->probe_path,
                                  .pid = getpid(),

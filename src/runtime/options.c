@@ -33,6 +33,9 @@ void rt_opts_apply_conf(struct rt_opts *o, const struct dc_sysconf *sys)
         o->ring_mb = (unsigned)sys->runtime_ring_buffer;
     if (!o->gzip_level)
         o->gzip_level = (int)sys->runtime_gzip_level;
+    if (!o->max_trace_bytes_set)
+        o->max_trace_bytes = (uint64_t)sys->runtime_max_trace_bytes;
+    o->min_free_space = (uint64_t)sys->runtime_min_free_space;
 }
 
 enum rt_cmd rt_parse_cmdline(struct rt_opts *o, int argc, char **argv, char *err, size_t errlen)
@@ -44,6 +47,7 @@ enum rt_cmd rt_parse_cmdline(struct rt_opts *o, int argc, char **argv, char *err
         OPT_RING,
         OPT_GZIP,
         OPT_NO_MULTI,
+        OPT_MAX_BYTES,
         OPT_HELP,
         OPT_VERSION
     };
@@ -54,6 +58,7 @@ enum rt_cmd rt_parse_cmdline(struct rt_opts *o, int argc, char **argv, char *err
         {"ring-buffer", required_argument, NULL, OPT_RING},
         {"gzip-level", required_argument, NULL, OPT_GZIP},
         {"no-uprobe-multi", no_argument, NULL, OPT_NO_MULTI},
+        {"max-trace-bytes", required_argument, NULL, OPT_MAX_BYTES},
         {"verbose", no_argument, NULL, 'v'},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, OPT_HELP},
@@ -86,6 +91,20 @@ enum rt_cmd rt_parse_cmdline(struct rt_opts *o, int argc, char **argv, char *err
             }
             o->min_duration_ns = (uint64_t)ns;
             o->min_duration_set = 1;
+            break;
+        }
+        case OPT_MAX_BYTES: {
+            long b;
+
+            if (dc_parse_bytes(optarg, &b) < 0 || (b > 0 && b < 4096)) {
+                snprintf(err, errlen,
+                         "--max-trace-bytes: '%s' is not a size of at least 4096 like 64K, 16M "
+                         "or 1G (0: no cap)",
+                         optarg);
+                return RT_CMD_ERROR;
+            }
+            o->max_trace_bytes = (uint64_t)b;
+            o->max_trace_bytes_set = 1;
             break;
         }
         case OPT_RING:

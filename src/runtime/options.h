@@ -21,6 +21,9 @@ struct rt_opts {
     unsigned ring_mb; /* --ring-buffer: MiB, a power of two; 0 until set */
     int gzip_level;   /* --gzip-level 1..9; 0 until set */
     int no_multi;     /* --no-uprobe-multi: one uprobe at a time (comparison, old kernels) */
+    uint64_t max_trace_bytes; /* --max-trace-bytes: compressed trace cap; 0: none */
+    int max_trace_bytes_set;
+    uint64_t min_free_space; /* runtime_min_free_space (no option) */
 };
 
 enum rt_cmd { RT_CMD_RUN = 0, RT_CMD_HELP, RT_CMD_VERSION, RT_CMD_ERROR };

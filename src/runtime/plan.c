@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "elfsym.h"
 #include "format.h"
 #include "log.h"
@@ -628,8 +629,11 @@ void rt_plan_resolve(struct rt_plan *p, const struct dc_fsident *as)
 {
     resolve_syscalls(p);
     resolve_kernel(p);
+    /* The binaries are the user's choice: together they get a bounded time (elfsym.h). */
+    rt_elf_set_deadline(dc_now_ms() + RT_ELF_MAX_SECONDS * 1000LL, RT_ELF_MAX_SECONDS);
     for (size_t b = 0; b < p->nbins; b++)
         resolve_binary(p, b, as);
+    rt_elf_set_deadline(0, 0);
     for (size_t i = 0; i < p->nfuncs; i++) {
         struct rt_func *f = &p->funcs[i];
 

@@ -35,7 +35,7 @@ enum rt_runfiles_result rt_runfiles_prepare(struct rt_runfiles *f, const struct 
                                             const char *user, uid_t uid, gid_t gid,
                                             const char *run_id)
 {
-    char dir[DC_CONF_PATH_MAX], stem[512], host[256], err[1024], name[600];
+    char dir[DC_CONF_PATH_MAX], stem[512], host[256], err[1024], name[600], token[256], sub[320];
     struct dc_path_verdict v;
     int n;
 
@@ -68,6 +68,29 @@ enum rt_runfiles_result rt_runfiles_prepare(struct rt_runfiles *f, const struct 
     if (f->trace_dirfd < 0) {
         dc_err("trace directory: %s", err);
         return RT_RUNFILES_FAIL;
+    }
+    rt_file_token(user, token, sizeof(token));
+    if (rt_dir_shared(f->trace_dirfd)) {
+        /* Others may create names here: the trace goes to a directory of the user's own. */
+        int udir, taken;
+        size_t len = strlen(dir);
+
+        udir = rt_open_user_dir(f->trace_dirfd, token, uid, gid, sub, sizeof(sub), &taken, err,
+                                sizeof(err));
+        if (udir < 0) {
+            dc_err("trace directory %s: %s", dir, err);
+            return RT_RUNFILES_FAIL;
+        }
+        if (taken)
+            dc_warn("%s/datacrumbs-%s-%u is not %s's (somebody else took the name): using %s/%s",
+                    dir, token, (unsigned)uid, user, dir, sub);
+        close(f->trace_dirfd);
+        f->trace_dirfd = udir;
+        n = snprintf(dir + len, sizeof(dir) - len, "/%s", sub);
+        if (n < 0 || (size_t)n >= sizeof(dir) - len) {
+            dc_err("trace directory name too long");
+            return RT_RUNFILES_FAIL;
+        }
     }
     snprintf(stem, sizeof(stem), "trace-%s-%s-%s", user, run_id, f->host);
     f->trace_fd =
@@ -111,7 +134,7 @@ void rt_runfiles_close(struct rt_runfiles *f)
 uint64_t rt_summary_drops(const struct rt_summary *s)
 {
     return s->stats[DC_STAT_RING_FULL] + s->stats[DC_STAT_SHORT] + s->stats[DC_STAT_DEPTH] +
-           s->stats[DC_STAT_NO_THREAD] + s->malformed;
+           s->stats[DC_STAT_NO_THREAD] + s->malformed + s->not_written;
 }
 
 static json_t *time_str(time_t t)
@@ -161,20 +184,22 @@ char *rt_summary_json(const struct rt_summary *s, const struct rt_plan *p)
         return NULL;
     /* The last two keys are the names upstream's summary used. */
     doc = json_pack(
-        "{s:o, s:o, s:I, s:o, s:I, s:o, s:o, s:o, s:o, s:o, s:I, s:I, s:I, s:I,"
-        " s:{s:I, s:I, s:I, s:I, s:I}, s:I, s:{s:I, s:I, s:I, s:I},"
+        "{s:o, s:o, s:I, s:o, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:I, s:I, s:I, s:I,"
+        " s:{s:I, s:I, s:I, s:I, s:I, s:I}, s:I, s:{s:I, s:I, s:I, s:I},"
         " s:{s:I, s:I, s:I, s:I}, s:o, s:{s:f, s:f}, s:I, s:I}",
         "run_id", str_or_null(s->run_id), "user", str_or_null(s->user), "uid", (json_int_t)s->uid,
         "host", str_or_null(s->host), "pid", (json_int_t)s->pid, "probe_file",
         str_or_null(s->probe_file), "trace_file", str_or_null(s->trace_file), "started_at",
         time_str(s->started), "stopped_at", time_str(s->stopped), "error", str_or_null(s->error),
-        "events", (json_int_t)s->lines, "kernel_events", (json_int_t)s->stats[DC_STAT_EVENTS],
-        "trace_bytes", (json_int_t)s->trace_bytes, "drops", (json_int_t)drops, "drop_reasons",
-        "ring_buffer_full", (json_int_t)s->stats[DC_STAT_RING_FULL], "shorter_than_minimum",
+        "truncated", str_or_null(s->truncated), "events", (json_int_t)s->lines, "kernel_events",
+        (json_int_t)s->stats[DC_STAT_EVENTS], "trace_bytes", (json_int_t)s->trace_bytes, "drops",
+        (json_int_t)drops, "drop_reasons", "ring_buffer_full",
+        (json_int_t)s->stats[DC_STAT_RING_FULL], "shorter_than_minimum",
         (json_int_t)s->stats[DC_STAT_SHORT], "nested_too_deep", (json_int_t)s->stats[DC_STAT_DEPTH],
         "thread_table_full", (json_int_t)s->stats[DC_STAT_NO_THREAD], "unreadable_record",
-        (json_int_t)s->malformed, "unfinished_calls", (json_int_t)s->stats[DC_STAT_UNMATCHED],
-        "processes", "traced", (json_int_t)s->stats[DC_STAT_PROC_ADDED], "finished",
+        (json_int_t)s->malformed, "after_truncation", (json_int_t)s->not_written,
+        "unfinished_calls", (json_int_t)s->stats[DC_STAT_UNMATCHED], "processes", "traced",
+        (json_int_t)s->stats[DC_STAT_PROC_ADDED], "finished",
         (json_int_t)s->stats[DC_STAT_PROC_REMOVED], "other_users_ignored",
         (json_int_t)s->stats[DC_STAT_PROC_OTHER], "table_full",
         (json_int_t)s->stats[DC_STAT_PROC_FULL], "functions", "in_probe_file",
@@ -202,6 +227,7 @@ char *rt_summary_json(const struct rt_summary *s, const struct rt_plan *p)
 
 int rt_summary_write(const char *path, const struct rt_summary *s, const struct rt_plan *p)
 {
+    struct dc_atomic a = DC_ATOMIC_INIT;
     char *text = rt_summary_json(s, p);
     size_t len;
     int rc;
@@ -212,7 +238,16 @@ int rt_summary_write(const char *path, const struct rt_summary *s, const struct 
     }
     len = strlen(text);
     text[len] = '\n'; /* json_dumps leaves room for its NUL: reuse it for the newline */
-    rc = dc_atomic_write_file(path, text, len + 1, 0644);
+    /* Readable by the run's user (and root) alone, from the moment it has its name. */
+    if (dc_atomic_open(&a, path, 0400, s->uid, s->gid) < 0) {
+        free(text);
+        return -1;
+    }
+    rc = dc_atomic_write(&a, text, len + 1);
     free(text);
-    return rc;
+    if (rc < 0) {
+        dc_atomic_abort(&a);
+        return -1;
+    }
+    return dc_atomic_commit(&a);
 }

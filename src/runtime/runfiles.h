@@ -51,6 +51,7 @@ int rt_run_path(char *out, size_t outlen, const char *run_dir, const char *run_i
 struct rt_summary {
     const char *run_id, *user, *host, *probe_file, *trace_file;
     uid_t uid;
+    gid_t gid; /* with uid: the summary's owner */
     pid_t pid;
     time_t started, stopped;
     uint64_t stats[DC_STAT_N]; /* the kernel's counters */
@@ -60,6 +61,8 @@ struct rt_summary {
     double load_ms, attach_ms; /* BPF load, attaching the functions */
     uint64_t linked, unlinked; /* processes whose probes were placed, or could not be */
     const char *error;         /* why the run ended badly, NULL when it did not */
+    const char *truncated;     /* why events stopped being written early, NULL when they did not */
+    uint64_t not_written;      /* events counted instead of written after that */
 };
 
 /* Total of events that were not recorded although the call completed. */
@@ -68,7 +71,8 @@ uint64_t rt_summary_drops(const struct rt_summary *s);
 /* The summary as JSON text (malloc'ed), or NULL when out of memory. */
 char *rt_summary_json(const struct rt_summary *s, const struct rt_plan *p);
 
-/* Write the summary atomically, mode 0644. Returns 0 or -1 with errno. */
+/* Write the summary atomically, mode 0400, owned by uid:gid of s (the run's user: nobody else
+ * reads who ran what). Returns 0 or -1 with errno. */
 int rt_summary_write(const char *path, const struct rt_summary *s, const struct rt_plan *p);
 
 #endif

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -178,5 +179,116 @@ int rt_create_trace_file(int dirfd, const char *stem, uid_t uid, gid_t gid, char
         return fd;
     }
     snprintf(err, errlen, "%s.pfw.gz and 99 numbered names exist already", stem);
+    return -1;
+}
+
+int rt_dir_shared(int dirfd)
+{
+    struct stat st;
+
+    return fstat(dirfd, &st) == 0 && (st.st_mode & (S_IWGRP | S_IWOTH)) != 0;
+}
+
+/* Open name in dirfd as the user's directory: a real directory (no link followed), the user's
+ * or root's, and not writable by others. Returns the descriptor, or -1 with errno set
+ * (EPERM: it is there, but somebody else's or not safe). */
+static int open_own_dir(int dirfd, const char *name, uid_t uid)
+{
+    struct stat st;
+    int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+    if (fd < 0) {
+        if (errno == ELOOP || errno == ENOTDIR)
+            errno = EPERM; /* a symlink or a file took the name */
+        return -1;
+    }
+    if (fstat(fd, &st) < 0 || (st.st_uid != uid && st.st_uid != 0) ||
+        (st.st_mode & (S_IWGRP | S_IWOTH))) {
+        close(fd);
+        errno = EPERM;
+        return -1;
+    }
+    return fd;
+}
+
+/* Create name in dirfd as root, then open it and hand it to the user, mode 0700. Nobody else
+ * can have replaced it meanwhile: a sticky directory only lets its owner (root) move it. */
+static int make_own_dir(int dirfd, const char *name, uid_t uid, gid_t gid)
+{
+    struct stat st;
+    int fd, e;
+
+    if (mkdirat(dirfd, name, 0700) < 0)
+        return -1;
+    fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    if (fstat(fd, &st) < 0 || st.st_uid != 0) {
+        /* Not the one just made (cannot happen in root's sticky directory): leave it. */
+        close(fd);
+        errno = EPERM;
+        return -1;
+    }
+    if (fchmod(fd, 0700) < 0 || fchown(fd, uid, gid) < 0) {
+        e = errno;
+        close(fd);
+        unlinkat(dirfd, name, AT_REMOVEDIR);
+        errno = e;
+        return -1;
+    }
+    return fd;
+}
+
+int rt_open_user_dir(int dirfd, const char *user_token, uid_t uid, gid_t gid, char *name_out,
+                     size_t outlen, int *taken, char *err, size_t errlen)
+{
+    static const char alphabet[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+    int n, fd;
+
+    *taken = 0;
+    n = snprintf(name_out, outlen, "datacrumbs-%s-%u", user_token, (unsigned)uid);
+    if (n < 0 || (size_t)n >= outlen) {
+        snprintf(err, errlen, "per-user directory name too long");
+        return -1;
+    }
+    fd = open_own_dir(dirfd, name_out, uid);
+    if (fd < 0 && errno == ENOENT) {
+        fd = make_own_dir(dirfd, name_out, uid, gid);
+        if (fd < 0 && errno == EEXIST) /* somebody was quicker */
+            fd = open_own_dir(dirfd, name_out, uid);
+    }
+    if (fd >= 0)
+        return fd;
+    if (errno != EPERM && errno != EEXIST) {
+        snprintf(err, errlen, "%s: %s", name_out, strerror(errno));
+        return -1;
+    }
+    /* Taken by somebody else: a name with a random part, which nobody can take in advance. */
+    *taken = 1;
+    for (int i = 0; i < 100; i++) {
+        unsigned char r[8];
+        char suffix[sizeof(r) + 1];
+
+        if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r)) {
+            snprintf(err, errlen, "no random bytes: %s", strerror(errno));
+            return -1;
+        }
+        for (size_t k = 0; k < sizeof(r); k++)
+            suffix[k] = alphabet[r[k] % (sizeof(alphabet) - 1)];
+        suffix[sizeof(r)] = '\0';
+        n = snprintf(name_out, outlen, "datacrumbs-%s-%u.%s", user_token, (unsigned)uid, suffix);
+        if (n < 0 || (size_t)n >= outlen) {
+            snprintf(err, errlen, "per-user directory name too long");
+            return -1;
+        }
+        fd = make_own_dir(dirfd, name_out, uid, gid);
+        if (fd >= 0)
+            return fd;
+        if (errno != EEXIST) {
+            snprintf(err, errlen, "cannot create %s: %s", name_out, strerror(errno));
+            return -1;
+        }
+    }
+    snprintf(err, errlen, "cannot find a free name for a per-user directory");
     return -1;
 }

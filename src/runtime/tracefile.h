@@ -36,4 +36,20 @@ void rt_file_token(const char *in, char *out, size_t outlen);
 int rt_create_trace_file(int dirfd, const char *stem, uid_t uid, gid_t gid, char *name_out,
                          size_t outlen, char *err, size_t errlen);
 
+/* 1 when others than root may create names in the directory open at dirfd (it is then sticky:
+ * rt_open_dir_secure refuses any other writable one). */
+int rt_dir_shared(int dirfd);
+
+/*
+ * A directory of the user's own inside a shared trace directory, so that nobody else can take
+ * the names of the user's traces in advance (a sticky directory lets anyone create any name
+ * that is free): "datacrumbs-<user_token>-<uid>", created by root when missing and given to the
+ * user (mode 0700). An existing one is used when it is a real directory, the user's or root's,
+ * and not writable by others. When anything else has the name (another user's directory or
+ * file, a symbolic link), a new "datacrumbs-<user_token>-<uid>.<random>" is made instead and
+ * *taken is set. Returns its descriptor with its name in name_out, or -1 with err set.
+ */
+int rt_open_user_dir(int dirfd, const char *user_token, uid_t uid, gid_t gid, char *name_out,
+                     size_t outlen, int *taken, char *err, size_t errlen);
+
 #endif

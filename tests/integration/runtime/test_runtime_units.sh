@@ -20,6 +20,9 @@ check "never enabled: no [Install]" bash -c '! grep -q "^\[Install\]" "$0"' "$UN
 check "SIGINT stops it" [ "$(key KillSignal)" = SIGINT ]
 check "no RuntimeDirectory (it would vanish with any instance)" bash -c '! grep -q "^RuntimeDirectory" "$0"' "$UNIT"
 check "hardened" bash -c 'grep -q "^NoNewPrivileges=yes" "$0" && grep -q "^ProtectSystem=strict" "$0" && grep -q "^CapabilityBoundingSet=" "$0"' "$UNIT"
+# Without CAP_SYS_RESOURCE the daemon cannot lift quotas or other limits; the root reserve it
+# keeps out of itself (runtime_min_free_space), as ext4 lets root in regardless.
+check "no CAP_SYS_RESOURCE" bash -c '! grep -q "^CapabilityBoundingSet=.*CAP_SYS_RESOURCE" "$0"' "$UNIT"
 check "tmpfiles: the run dir, root's, 0755" [ "$(grep -v '^#' "$TMPF")" = "d /run/datacrumbs 0755 root root -" ]
 
 if command -v systemd-analyze >/dev/null 2>&1 && { [ -d /lib/systemd/system ] || [ -d /usr/lib/systemd/system ]; }; then

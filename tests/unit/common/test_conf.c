@@ -57,6 +57,8 @@ static void test_defaults(void **state)
     assert_int_equal(c.runtime_min_duration, 0);
     assert_int_equal(c.runtime_ring_buffer, 64);
     assert_int_equal(c.runtime_gzip_level, 1);
+    assert_int_equal(c.runtime_max_trace_bytes, 1L << 30);
+    assert_int_equal(c.runtime_min_free_space, 64L << 20);
     assert_int_equal(c.max_runs, 16);
     assert_int_equal(c.max_runs_per_user, 4);
     assert_int_equal(c.prolog_timeout, 0);
@@ -96,6 +98,8 @@ static void test_every_key(void **state)
                           "runtime_min_duration = 2us\n"
                           "runtime_ring_buffer = 256\n"
                           "runtime_gzip_level = 6\n"
+                          "runtime_max_trace_bytes = 512M\n"
+                          "runtime_min_free_space = 0\n"
                           "max_runs = 0\n"
                           "max_runs_per_user = 2\n"
                           "prolog_timeout = 2m\n",
@@ -118,6 +122,8 @@ static void test_every_key(void **state)
     assert_int_equal(c.runtime_min_duration, 2000);
     assert_int_equal(c.runtime_ring_buffer, 256);
     assert_int_equal(c.runtime_gzip_level, 6);
+    assert_int_equal(c.runtime_max_trace_bytes, 512L << 20);
+    assert_int_equal(c.runtime_min_free_space, 0);
     assert_int_equal(c.max_runs, 0);
     assert_int_equal(c.max_runs_per_user, 2);
     assert_int_equal(c.prolog_timeout, 120);
@@ -155,6 +161,9 @@ static void test_errors(void **state)
     expect_error("runtime_ring_buffer = 8192\n", 1, "runtime_ring_buffer", "out of range");
     expect_error("runtime_ring_buffer = 0\n", 1, "runtime_ring_buffer", "out of range");
     expect_error("runtime_gzip_level = 10\n", 1, "runtime_gzip_level", "out of range");
+    expect_error("runtime_max_trace_bytes = 1000\n", 1, "runtime_max_trace_bytes", "out of range");
+    expect_error("runtime_max_trace_bytes = 1P\n", 1, "runtime_max_trace_bytes", "not a size");
+    expect_error("runtime_min_free_space = -1M\n", 1, "runtime_min_free_space", "not a size");
     expect_error("max_runs_per_user = -1\n", 1, "max_runs_per_user", "whole number");
     expect_error("runtime_min_duration = 2 us\n", 1, "runtime_min_duration", "not a duration");
     expect_error("runtime_min_duration = 11s\n", 1, "runtime_min_duration", "out of range");

@@ -61,6 +61,9 @@ static void test_errors(void **state)
     assert_int_equal(PARSE(&o, "--gzip-level", "0", "/p"), RT_CMD_ERROR);
     assert_int_equal(PARSE(&o, "--min-duration", "-1", "/p"), RT_CMD_ERROR);
     assert_int_equal(PARSE(&o, "--min-duration", "5min", "/p"), RT_CMD_ERROR);
+    assert_int_equal(PARSE(&o, "--max-trace-bytes", "4095", "/p"), RT_CMD_ERROR);
+    assert_non_null(strstr(err, "at least 4096"));
+    assert_int_equal(PARSE(&o, "--max-trace-bytes", "1X", "/p"), RT_CMD_ERROR);
 }
 
 static void test_values(void **state)
@@ -74,6 +77,8 @@ static void test_values(void **state)
     assert_int_equal(o.gzip_level, 6);
     assert_int_equal(o.min_duration_ns, 2000);
     assert_true(o.verbose);
+    assert_int_equal(PARSE(&o, "--max-trace-bytes", "64K", "/p"), RT_CMD_RUN);
+    assert_int_equal(o.max_trace_bytes, 65536);
     assert_int_equal(PARSE(&o, "--help"), RT_CMD_HELP);
     assert_int_equal(PARSE(&o, "--version", "/p"), RT_CMD_VERSION);
 }
@@ -90,6 +95,8 @@ static void test_conf_fills_the_rest(void **state)
     assert_int_equal(o.ring_mb, 64);
     assert_int_equal(o.gzip_level, 1);
     assert_int_equal(o.min_duration_ns, 0);
+    assert_int_equal(o.max_trace_bytes, 1u << 30);
+    assert_int_equal(o.min_free_space, 64u << 20);
     sys.runtime_ring_buffer = 16;
     sys.runtime_gzip_level = 9;
     sys.runtime_min_duration = 5000;
@@ -98,6 +105,9 @@ static void test_conf_fills_the_rest(void **state)
     assert_int_equal(o.ring_mb, 128);
     assert_int_equal(o.gzip_level, 9);
     assert_int_equal(o.min_duration_ns, 0); /* given as 0: not the configured 5us */
+    assert_int_equal(PARSE(&o, "--max-trace-bytes", "0", "/p"), RT_CMD_RUN);
+    rt_opts_apply_conf(&o, &sys);
+    assert_int_equal(o.max_trace_bytes, 0); /* no cap, as asked */
 }
 
 int main(void)

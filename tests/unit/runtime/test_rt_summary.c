@@ -6,10 +6,14 @@
 #include <cmocka.h>
 
 #include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "runtime/runfiles.h"
+#include "testutil.h"
 
 static void test_summary(void **state)
 {
@@ -74,10 +78,54 @@ static void test_summary(void **state)
     json_decref(cats);
 }
 
+/* A trace ended early: why, and its events counted as drops. */
+static void test_truncated(void **state)
+{
+    struct rt_summary s = {.run_id = "r1", .user = "alice", .lines = 10, .not_written = 90};
+    char *text;
+    json_t *j;
+
+    s.truncated = "trace byte cap reached";
+    assert_int_equal(rt_summary_drops(&s), 90);
+    text = rt_summary_json(&s, NULL);
+    j = json_loads(text, 0, NULL);
+    assert_non_null(j);
+    assert_string_equal(json_string_value(json_object_get(j, "truncated")),
+                        "trace byte cap reached");
+    assert_int_equal(
+        json_integer_value(json_object_get(json_object_get(j, "drop_reasons"), "after_truncation")),
+        90);
+    assert_int_equal(json_integer_value(json_object_get(j, "drops")), 90);
+    json_decref(j);
+    free(text);
+}
+
+/* The summary is the run's user's (and root's) alone, with its final mode from the start. */
+static void test_summary_file(void **state)
+{
+    struct rt_summary s = {.run_id = "r1", .user = "alice", .uid = 4242, .gid = 4343};
+    char *dir, path[4096];
+    struct stat st;
+
+    if (geteuid() != 0)
+        skip(); /* handing it to another user */
+    dir = tu_mkdtemp();
+    assert_non_null(dir);
+    snprintf(path, sizeof(path), "%s/datacrumbs-r1.json", dir);
+    assert_int_equal(rt_summary_write(path, &s, NULL), 0);
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_mode & 07777, 0400);
+    assert_int_equal(st.st_uid, 4242);
+    assert_int_equal(st.st_gid, 4343);
+    tu_dir_done(&dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_summary),
+        cmocka_unit_test(test_truncated),
+        cmocka_unit_test(test_summary_file),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -155,13 +155,82 @@ static void test_create_file(void **state)
     tu_dir_done(&dir);
 }
 
+/* In a sticky directory anybody may take a free name: the user's own directory cannot be. */
+static void test_user_dir(void **state)
+{
+    char *dir, path[4096], err[512], name[256], first[256];
+    struct stat st;
+    int dfd, fd, taken;
+
+    if (geteuid() != 0)
+        skip(); /* it is made by root and handed to the user */
+    dir = tu_mkdtemp();
+    assert_non_null(dir);
+    assert_int_equal(chmod(dir, 01777), 0);
+    dfd = open(dir, O_RDONLY | O_DIRECTORY);
+    assert_true(dfd >= 0);
+    assert_true(rt_dir_shared(dfd));
+    /* Made when missing: the user's, 0700. */
+    fd = rt_open_user_dir(dfd, "alice", 4242, 4343, name, sizeof(name), &taken, err, sizeof(err));
+    assert_true(fd >= 0);
+    assert_string_equal(name, "datacrumbs-alice-4242");
+    assert_false(taken);
+    assert_int_equal(fstat(fd, &st), 0);
+    assert_true(st.st_uid == 4242 && st.st_gid == 4343 && (st.st_mode & 07777) == 0700);
+    close(fd);
+    /* Used again the next time. */
+    fd = rt_open_user_dir(dfd, "alice", 4242, 4343, name, sizeof(name), &taken, err, sizeof(err));
+    assert_true(fd >= 0);
+    assert_false(taken);
+    close(fd);
+    /* Another user's directory under bob's name: a new name with a random part, bob's. */
+    assert_int_equal(mkdirat(dfd, "datacrumbs-bob-5000", 0700), 0);
+    assert_int_equal(fchownat(dfd, "datacrumbs-bob-5000", 6000, 6000, 0), 0);
+    fd = rt_open_user_dir(dfd, "bob", 5000, 5000, name, sizeof(name), &taken, err, sizeof(err));
+    assert_true(fd >= 0);
+    assert_true(taken);
+    assert_int_equal(strncmp(name, "datacrumbs-bob-5000.", 20), 0);
+    assert_int_equal(strlen(name), 28);
+    assert_int_equal(fstat(fd, &st), 0);
+    assert_true(st.st_uid == 5000 && (st.st_mode & 07777) == 0700);
+    close(fd);
+    snprintf(first, sizeof(first), "%s", name);
+    fd = rt_open_user_dir(dfd, "bob", 5000, 5000, name, sizeof(name), &taken, err, sizeof(err));
+    assert_true(fd >= 0);
+    assert_string_not_equal(name, first); /* a fresh one each time */
+    close(fd);
+    /* A symlink or a file under carol's name, or a directory others may write to. */
+    assert_int_equal(symlinkat("/etc", dfd, "datacrumbs-carol-7000"), 0);
+    fd = rt_open_user_dir(dfd, "carol", 7000, 7000, name, sizeof(name), &taken, err, sizeof(err));
+    assert_true(fd >= 0 && taken);
+    close(fd);
+    snprintf(path, sizeof(path), "%s/datacrumbs-dave-7001", dir);
+    tu_write(path, "x", 0644);
+    fd = rt_open_user_dir(dfd, "dave", 7001, 7001, name, sizeof(name), &taken, err, sizeof(err));
+    assert_true(fd >= 0 && taken);
+    close(fd);
+    assert_int_equal(mkdirat(dfd, "datacrumbs-erin-7002", 0777), 0);
+    assert_int_equal(fchmodat(dfd, "datacrumbs-erin-7002", 0777, 0), 0);
+    assert_int_equal(fchownat(dfd, "datacrumbs-erin-7002", 7002, 7002, 0), 0);
+    fd = rt_open_user_dir(dfd, "erin", 7002, 7002, name, sizeof(name), &taken, err, sizeof(err));
+    assert_true(fd >= 0 && taken);
+    close(fd);
+    /* A directory root keeps for the user is fine. */
+    assert_int_equal(mkdirat(dfd, "datacrumbs-fay-7003", 0755), 0);
+    fd = rt_open_user_dir(dfd, "fay", 7003, 7003, name, sizeof(name), &taken, err, sizeof(err));
+    assert_true(fd >= 0 && !taken);
+    close(fd);
+    close(dfd);
+    assert_int_equal(chmod(dir, 0700), 0);
+    tu_dir_done(&dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_expand),
-        cmocka_unit_test(test_token),
-        cmocka_unit_test(test_open_dir),
-        cmocka_unit_test(test_create_file),
+        cmocka_unit_test(test_expand),   cmocka_unit_test(test_token),
+        cmocka_unit_test(test_open_dir), cmocka_unit_test(test_create_file),
+        cmocka_unit_test(test_user_dir),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
