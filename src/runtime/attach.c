@@ -442,8 +442,23 @@ static size_t place_binary(struct rt_bpf *b, struct rt_plan *p, size_t bin, pid_
     }
     if (!n)
         goto cleanup;
-    /* Exits first: a function whose return cannot be probed gets no entry probe either. */
-    place(b, set, pid, path, offs, cookies, n, 1, ok, errs);
+    /* Exits first: a function whose return cannot be probed gets no entry probe either.
+     * Entry-only functions (safety.h) go last in the list and get no return probe. */
+    for (size_t k = 0, e = n; k < e; k++)
+        if (p->funcs[idx[k]].cfg.flags & DC_FN_ENTRY_ONLY) {
+            size_t i = idx[k];
+            uint64_t o = offs[k], c = cookies[k];
+
+            e--;
+            idx[k] = idx[e], offs[k] = offs[e], cookies[k] = cookies[e];
+            idx[e] = i, offs[e] = o, cookies[e] = c;
+            k--;
+        }
+    for (m = 0; m < n && !(p->funcs[idx[m]].cfg.flags & DC_FN_ENTRY_ONLY);)
+        m++;
+    place(b, set, pid, path, offs, cookies, m, 1, ok, errs);
+    for (size_t k = m; k < n; k++)
+        ok[k] = 1;
     m = 0;
     for (size_t k = 0; k < n; k++) {
         if (!ok[k]) {

@@ -280,7 +280,7 @@ static __always_inline void emit(const struct dc_frame *f, __u64 now, __u64 pid_
 
     if (stopping)
         return;
-    if (dur < min_dur_ns) {
+    if (dur < min_dur_ns && now != f->ts) { /* an entry-only call has no duration to judge */
         count(DC_STAT_SHORT);
         return;
     }
@@ -336,11 +336,14 @@ static __always_inline int fn_entry(struct pt_regs *ctx, __u32 id)
     if (!t)
         return 0;
     d = t->depth;
-    t->depth = d + 1;
     if (d >= DC_MAX_DEPTH) {
+        t->depth = d + 1;
         count(DC_STAT_DEPTH);
         return 0;
     }
+    /* An entry-only call borrows the free slot above the stack and is emitted at once. */
+    if (!(cfg->flags & DC_FN_ENTRY_ONLY))
+        t->depth = d + 1;
     f = &t->frames[d & (DC_MAX_DEPTH - 1)];
     f->id = id;
     f->args[0] = PT_REGS_PARM1(ctx);
@@ -356,6 +359,10 @@ static __always_inline int fn_entry(struct pt_regs *ctx, __u32 id)
     if (cfg->nstr)
         read_strings(f, cfg);
     f->ts = bpf_ktime_get_ns(); /* last: the capture above is not the function's time */
+    if (cfg->flags & DC_FN_ENTRY_ONLY) {
+        emit(f, f->ts, pid_tgid, 0, cfg->nstr);
+        f->id = 0;
+    }
     return 0;
 }
 

@@ -35,7 +35,10 @@ struct dc_fn_cfg {
                     * s + 4, at most as many bytes as the call returned (read-like calls) */
     __u8 str_reg[DC_MAX_STR];  /* parameter index of each string */
     __u16 str_len[DC_MAX_STR]; /* bytes to read for each, 1..DC_STR_LEN */
+    __u8 flags;                /* DC_FN_* */
+    __u8 pad[3];
 };
+#define DC_FN_ENTRY_ONLY 0x1 /* no return probe: an event per call at entry (dur 0, no ret) */
 
 /* A call in progress: kept per thread from entry to exit. */
 struct dc_frame {

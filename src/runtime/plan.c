@@ -377,6 +377,10 @@ int rt_plan_build(struct rt_plan *p, const json_t *categories, char *err, size_t
                 rt_plan_fail(f, "empty function name");
             else if (kind == DC_KIND_USER && (unsafe = rt_unsafe_return(f->symbol)))
                 rt_plan_fail(f, "%s", unsafe);
+            else if (kind == DC_KIND_USER && rt_entry_only(f->symbol)) {
+                f->cfg.flags |= DC_FN_ENTRY_ONLY;
+                f->no_ret = 1;
+            }
         }
     }
     p->max_line = rt_format_max_line(p);

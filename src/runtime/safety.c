@@ -49,6 +49,14 @@ const char *rt_unsafe_return(const char *symbol)
     return NULL;
 }
 
+const char *rt_entry_only(const char *symbol)
+{
+    /* The Itanium C++ ABI's mangled names (GCC, Clang): _Z..., and __Z... on some targets. */
+    if (strncmp(symbol, "_Z", 2) == 0 || strncmp(symbol, "__Z", 3) == 0)
+        return "a C++ function may throw, and an exception cannot unwind through a return probe";
+    return NULL;
+}
+
 const char *rt_unprobeable_insn(const unsigned char *code, size_t n)
 {
 #if defined(__x86_64__)

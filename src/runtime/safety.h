@@ -17,6 +17,11 @@
  * NULL when it is fine. */
 const char *rt_unsafe_return(const char *symbol);
 
+/* Why this function gets an entry probe only (calls recorded, no duration or return value),
+ * or NULL: a C++ function (a mangled name) may let an exception through, and the unwinder
+ * cannot pass a return probe, so a uretprobe there kills the program that throws. */
+const char *rt_entry_only(const char *symbol);
+
 /* Why the kernel would refuse a uprobe on the instruction starting at code[0..n) (x86: lock
  * prefix, int3), or NULL when it looks fine or the architecture is not checked. */
 const char *rt_unprobeable_insn(const unsigned char *code, size_t n);

@@ -105,6 +105,49 @@ else
     ok "# SKIP setgid: no shadow group here"
 fi
 
+# ---- C++: a throw through a probed libstdc++ function ----
+# The unwinder cannot pass a return probe: C++ functions get entry probes only, and only in
+# the run's own processes, so neither an untraced nor a traced program that throws dies.
+CXXLIB=$(g++ -print-file-name=libstdc++.so.6 2>/dev/null)
+if command -v g++ >/dev/null && [ -f "$CXXLIB" ]; then
+    CXXLIB=$(readlink -f "$CXXLIB")
+    cat >"$RT/thrower.cc" <<'CC'
+#include <stdexcept>
+#include <vector>
+int main() {
+    std::vector<int> v(2);
+    int caught = 0;
+    for (int i = 0; i < 3; i++)
+        try { (void)v.at(5); } catch (const std::out_of_range &) { caught++; }
+    try { (void)std::stoi("x"); } catch (const std::invalid_argument &) { caught++; }
+    return caught == 4 ? 0 : 1;
+}
+CC
+    if g++ -O1 -o "$RT/thrower" "$RT/thrower.cc" 2>"$RT/gxx.err"; then
+        chmod 0755 "$RT/thrower"
+        check "probe file with C++ throw helpers" "$RT_MKPROBE" --secret "$RT/etc/secret" \
+            --out "$RT/px.json.gz" --user root --syscalls sys:openat \
+            --uprobe "cxx:$CXXLIB:_ZSt24__throw_out_of_range_fmtPKcz,_ZSt24__throw_invalid_argumentPKc"
+        if rt_start "$RT/px.json.gz" isocxx root; then
+            check_rc "another user's untraced C++ program throws and survives" 0 $AS_NOBODY "$RT/thrower"
+            check_rc "an untraced C++ program of the run's user survives" 0 "$RT/thrower"
+            check_rc "the traced C++ program survives too" 0 env DATACRUMBS_RUN_ID=isocxx \
+                "$RT_WRAP" --config "$RT_CONF" "$RT/thrower"
+            rt_stop
+            EX=$("$RT_TRACECAT" "$(rt_summary_get isocxx trace_file)")
+            check "its 3 out_of_range throws are recorded (entry only)" \
+                [ "$(grep -c 'cat=cxx name=_ZSt24__throw_out_of_range_fmtPKcz' <<<"$EX")" -eq 3 ]
+            contains "and its invalid_argument throw" "$EX" "name=_ZSt24__throw_invalid_argumentPKc"
+        else
+            not_ok "daemon with C++ probes starts (exit $RT_RC): $(tail -2 "$RT/daemon.err")"
+        fi
+    else
+        ok "# SKIP C++: g++ cannot build the test program"
+    fi
+else
+    ok "# SKIP C++: no g++ or libstdc++"
+fi
+
 # ---- two runs of one user ----
 check "probe file for nobody (open paths)" "$RT_MKPROBE" --secret "$RT/etc/secret" \
     --out "$RT/pr.json.gz" --user nobody --syscalls sys:openat --uprobe "libc:$RT_LIBC:open,open64,openat"

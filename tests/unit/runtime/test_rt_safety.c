@@ -44,6 +44,19 @@ static void test_unsafe_returns(void **state)
             fail_msg("%s should be allowed", good[i]);
 }
 
+/* C++ functions (mangled names) get entry probes only; C functions keep both. */
+static void test_entry_only(void **state)
+{
+    (void)state;
+    assert_non_null(rt_entry_only("_ZSt24__throw_out_of_range_fmtPKcz"));
+    assert_non_null(rt_entry_only("_ZNSt6vectorIiSaIiEE2atEm@@GLIBCXX_3.4"));
+    assert_non_null(rt_entry_only("__ZN5H5std6H5File4openEv"));
+    assert_null(rt_entry_only("write"));
+    assert_null(rt_entry_only("H5Fopen"));
+    assert_null(rt_entry_only("Z"));
+    assert_null(rt_entry_only(""));
+}
+
 static void test_instructions(void **state)
 {
     const unsigned char endbr[] = {0xf3, 0x0f, 0x1e, 0xfa};
@@ -70,6 +83,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_unsafe_returns),
+        cmocka_unit_test(test_entry_only),
         cmocka_unit_test(test_instructions),
     };
 
