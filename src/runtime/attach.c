@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -171,6 +172,29 @@ cleanup:
     return rc;
 }
 
+/* The daemon's pid namespace: its inode and its depth (NSpid in /proc/self/status). */
+static void own_pidns(uint64_t *ino, uint32_t *level)
+{
+    char line[512];
+    struct stat st;
+    FILE *f;
+
+    *ino = stat("/proc/self/ns/pid", &st) == 0 ? (uint64_t)st.st_ino : 0;
+    *level = 0;
+    f = fopen("/proc/self/status", "re");
+    if (!f)
+        return;
+    while (fgets(line, sizeof(line), f))
+        if (strncmp(line, "NSpid:", 6) == 0) {
+            for (char *s = strtok(line + 6, " \t\n"); s; s = strtok(NULL, " \t\n"))
+                ++*level;
+            if (*level)
+                --*level;
+            break;
+        }
+    fclose(f);
+}
+
 int rt_bpf_load(struct rt_bpf *b, const struct rt_plan *p, const struct rt_bpf_opts *o, char *err,
                 size_t errlen)
 {
@@ -189,6 +213,14 @@ int rt_bpf_load(struct rt_bpf *b, const struct rt_plan *p, const struct rt_bpf_o
     snprintf((char *)b->skel->rodata->run_id, sizeof(b->skel->rodata->run_id), "%s",
              o->run_id ? o->run_id : "");
     b->skel->rodata->per_process = 1;
+    {
+        uint64_t ino;
+        uint32_t level;
+
+        own_pidns(&ino, &level);
+        b->skel->rodata->pidns_ino = ino;
+        b->skel->rodata->pidns_level = level;
+    }
     b->skel->rodata->min_dur_ns = o->min_duration_ns;
     /* Wake the reader when an eighth of the ring is waiting (it also polls on a timer). */
     b->skel->rodata->wakeup_bytes = ring / 8;

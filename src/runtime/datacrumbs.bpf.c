@@ -30,6 +30,9 @@ const volatile __u64 wakeup_bytes = 262144; /* wake the reader once this much is
 
 const volatile char run_id[DC_RUN_ID_LEN] = {0}; /* this run; what announcements must name */
 const volatile __u32 per_process = 0;            /* user-space probes linked per process */
+/* The daemon's pid namespace (a container's, say): process ids in ctl records are its own. */
+const volatile __u32 pidns_level = 0;
+const volatile __u64 pidns_ino = 0;
 
 /* Set by the daemon when it stops: calls ending after that are outside the traced window. */
 volatile __u32 stopping = 0;
@@ -107,9 +110,27 @@ static __always_inline void count(__u32 which)
     add(which, 1);
 }
 
-/* Tell the daemon about a process; returns 0 when the record is queued. */
-static __always_inline int control(__u32 kind, __u32 tgid, __u32 tid, __u32 ctl_flags)
+/* A struct pid's number in the daemon's pid namespace, 0 when it is not seen there. */
+static __always_inline __u32 ns_nr(struct pid *p)
 {
+    struct upid up;
+
+    if (!p || BPF_CORE_READ(p, level) < pidns_level)
+        return 0;
+    if (bpf_probe_read_kernel(&up, sizeof(up), &p->numbers[pidns_level & 31]))
+        return 0;
+    if (pidns_ino && BPF_CORE_READ(up.ns, ns.inum) != pidns_ino)
+        return 0;
+    return (__u32)up.nr;
+}
+
+/* Tell the daemon about a process (task: its thread that announced, or its main thread);
+ * returns 0 when the record is queued. */
+static __always_inline int control(__u32 kind, __u32 tgid, struct task_struct *task,
+                                   __u32 ctl_flags)
+{
+    __u32 tid = BPF_CORE_READ(task, pid);
+
     struct dc_ctl *c = bpf_ringbuf_reserve(&events, sizeof(*c), 0);
 
     if (!c) {
@@ -123,6 +144,8 @@ static __always_inline int control(__u32 kind, __u32 tgid, __u32 tid, __u32 ctl_
     c->kind = kind;
     c->flags = DC_EV_CONTROL;
     c->ctl_flags = ctl_flags;
+    c->ns_pid = ns_nr(BPF_CORE_READ(task, group_leader, thread_pid));
+    c->ns_tid = ns_nr(BPF_CORE_READ(task, thread_pid));
     c->pad = 0;
     bpf_ringbuf_submit(c, BPF_RB_FORCE_WAKEUP); /* a held thread is waiting for it */
     return 0;
@@ -134,7 +157,7 @@ static __always_inline void untrace(__u32 tgid, __u32 why)
     if (bpf_map_delete_elem(&procs, &tgid) == 0)
         count(why);
     if (bpf_map_lookup_elem(&linked, &tgid))
-        control(DC_CTL_GONE, tgid, 0, 0);
+        control(DC_CTL_GONE, tgid, (struct task_struct *)bpf_get_current_task(), 0);
 }
 
 /* Every user id is the target's, and the group ids and capabilities are what they were when
@@ -566,7 +589,7 @@ SEC("uprobe")
 int BPF_KPROBE(dc_client_announce, const char *named)
 {
     __u64 pid_tgid = bpf_get_current_pid_tgid();
-    __u32 tgid = pid_tgid >> 32, tid = (__u32)pid_tgid;
+    __u32 tgid = pid_tgid >> 32;
     struct task_struct *task = (struct task_struct *)bpf_get_current_task();
     char buf[DC_RUN_ID_LEN];
     struct dc_proc p, *have;
@@ -598,8 +621,11 @@ int BPF_KPROBE(dc_client_announce, const char *named)
     }
     if (!per_process || bpf_map_lookup_elem(&linked, &tgid))
         return 0;
-    /* Hold the thread only when the daemon will hear of it, or it would wait in vain. */
-    if (control(DC_CTL_ANNOUNCE, tgid, tid, DC_CTL_F_HELD) == 0)
+    /* Hold the thread only when the daemon will hear of it and can see it (its pid namespace),
+     * or it would wait in vain. */
+    if (!ns_nr(BPF_CORE_READ(task, thread_pid)))
+        return 0;
+    if (control(DC_CTL_ANNOUNCE, tgid, task, DC_CTL_F_HELD) == 0)
         bpf_send_signal_thread(DC_HOLD_SIGNAL);
     return 0;
 }
@@ -641,7 +667,7 @@ int dc_fork(struct bpf_raw_tracepoint_args *ctx)
     }
     count(DC_STAT_PROC_ADDED);
     if (per_process)
-        control(DC_CTL_FORK, ctgid, BPF_CORE_READ(child, pid), 0);
+        control(DC_CTL_FORK, ctgid, child, 0);
     return 0;
 }
 
@@ -683,6 +709,6 @@ int dc_exit_task(struct bpf_raw_tracepoint_args *ctx)
     if (bpf_map_delete_elem(&procs, &tgid) == 0)
         count(DC_STAT_PROC_REMOVED);
     if (bpf_map_lookup_elem(&linked, &tgid))
-        control(DC_CTL_GONE, tgid, 0, 0);
+        control(DC_CTL_GONE, tgid, task, 0);
     return 0;
 }

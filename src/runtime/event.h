@@ -99,6 +99,8 @@ struct dc_ctl {
     __u32 kind;  /* enum dc_ctl_kind (in the place of dc_event.id) */
     __u32 flags; /* DC_EV_CONTROL */
     __u32 ctl_flags;
+    __u32 ns_pid; /* pid and tid as the daemon's pid namespace sees them (0: not visible) */
+    __u32 ns_tid;
     __u32 pad;
 };
 

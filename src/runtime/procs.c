@@ -15,7 +15,7 @@
 #include "log.h"
 
 struct rt_proc {
-    pid_t pid;
+    pid_t pid; /* the kernel's (the BPF maps' key) */
     struct rt_linkset set;
 };
 
@@ -93,19 +93,25 @@ static void doom(struct rt_procs *ps, struct rt_linkset *s)
 
 static void release(struct rt_procs *ps, const struct dc_ctl *c)
 {
-    /* To the one thread that waits; a process that exited meanwhile is no error. */
-    if (syscall(SYS_tgkill, (pid_t)c->pid, (pid_t)c->tid, DC_ACK_SIGNAL) == 0)
+    /* To the one thread that waits (by the ids of the daemon's pid namespace); a process that
+     * exited meanwhile is no error. */
+    if (syscall(SYS_tgkill, (pid_t)c->ns_pid, (pid_t)c->ns_tid, DC_ACK_SIGNAL) == 0)
         ps->released++;
     else if (errno != ESRCH)
         dc_debug("cannot release process %u: %s", c->pid, strerror(errno));
 }
 
-static void link_process(struct rt_procs *ps, pid_t pid)
+/* pid is the kernel's, ns_pid the same process in the daemon's pid namespace. */
+static void link_process(struct rt_procs *ps, pid_t pid, pid_t ns_pid)
 {
     struct rt_proc *p;
 
     if (find(ps, pid))
         return;
+    if (ns_pid <= 0) { /* not in the daemon's namespace: cannot be named to the kernel */
+        ps->refused++;
+        return;
+    }
     if (ps->n >= ps->max) {
         ps->refused++;
         return;
@@ -124,7 +130,7 @@ static void link_process(struct rt_procs *ps, pid_t pid)
     p = &ps->tab[ps->n];
     memset(p, 0, sizeof(*p));
     p->pid = pid;
-    if (rt_bpf_link_process(ps->bpf, ps->plan, pid, &p->set) == 0) {
+    if (rt_bpf_link_process(ps->bpf, ps->plan, ns_pid, &p->set) == 0) {
         /* Gone already, or nothing to place: either way nothing to keep. */
         rt_linkset_close(&p->set);
         if (ps->bpf->user_funcs)
@@ -153,7 +159,7 @@ void rt_procs_control(struct rt_procs *ps, const struct dc_ctl *c)
     switch (c->kind) {
     case DC_CTL_ANNOUNCE:
     case DC_CTL_FORK:
-        link_process(ps, (pid_t)c->pid);
+        link_process(ps, (pid_t)c->pid, (pid_t)c->ns_pid);
         if (c->ctl_flags & DC_CTL_F_HELD)
             release(ps, c);
         break;

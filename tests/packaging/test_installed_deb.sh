@@ -231,6 +231,15 @@ fi
 PID1=$(ct systemctl show -p MainPID --value datacrumbs@test.service)
 T1=$(ct systemctl show -p ActiveEnterTimestampMonotonic --value datacrumbs@test.service)
 echo "# run started, BPF=$BPF ($((SECONDS - T0)) s)"
+if [ $BPF = yes ]; then
+    # Under the unit's hardening the daemon still links the probes into the process and
+    # releases it (CAP_KILL): the wrapped program is held for milliseconds, not the 2 s cap.
+    held0=$(date +%s%N)
+    check_rc "dctest's wrapped dd runs under the run" 0 ct runuser -u dctest -- \
+        datacrumbs_wrap dd if=/dev/zero of=/tmp/dc-held.bin bs=512 count=3 status=none
+    held=$((($(date +%s%N) - held0) / 1000000))
+    check "it was released at once ($held ms, well under the 2 s cap)" [ "$held" -lt 1500 ]
+fi
 
 # --- upgrade --------------------------------------------------------------------------------
 SOCK_T=$(ct systemctl show -p ActiveEnterTimestampMonotonic --value datacrumbs_sign_probes.socket)
@@ -262,6 +271,7 @@ check_rc "systemctl stop datacrumbs@test.service" 0 ct timeout 120 systemctl sto
 if [ $BPF = yes ]; then
     trace=$(ct sh -c 'ls /var/lib/datacrumbs/traces/*/*/*/trace-dctest-test-*.pfw.gz 2>/dev/null' | head -1)
     check "the run left its trace in /var/lib/datacrumbs/traces" [ -n "$trace" ]
+    check "it holds the wrapped dd" ct sh -c "zcat '$trace' | grep -q /tmp/dc-held.bin"
 fi
 echo "# upgraded ($((SECONDS - T0)) s)"
 
