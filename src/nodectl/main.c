@@ -20,6 +20,7 @@
 #include "dc_config.h"
 #include "log.h"
 #include "nodectl.h"
+#include "preempt.h"
 #include "protocol.h"
 
 enum { EXIT_FAILED = 1, EXIT_USAGE = 2, EXIT_DENIED = 3 };
@@ -207,6 +208,12 @@ int main(int argc, char **argv)
     /* The ssh session may end under us (client timeout): finish the work consistently. */
     signal(SIGHUP, SIG_IGN);
     signal(SIGPIPE, SIG_IGN);
+    /* SIGTERM and SIGINT cancel the request cleanly (the user's own, or root taking over the
+     * run id: preempt.h); a user must not be able to suspend a root process holding a lock. */
+    dc_cancel_install();
+    signal(SIGTSTP, SIG_IGN);
+    signal(SIGTTIN, SIG_IGN);
+    signal(SIGTTOU, SIG_IGN);
     if (parse_cmdline(&conf, argc, argv) < 0) {
         usage(stderr);
         return EXIT_USAGE;

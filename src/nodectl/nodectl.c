@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <pwd.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,8 +16,11 @@
 #include <unistd.h>
 
 #include "envfile.h"
+#include "clock.h"
 #include "log.h"
+#include "preempt.h"
 #include "probefile.h"
+#include "proc.h"
 #include "runfiles.h"
 #include "runid.h"
 #include "readas.h"
@@ -108,9 +112,102 @@ static struct dc_run_ctx run_ctx(const struct dc_nodectl *n, const char *id, con
         .sys = &n->sys, .config_path = n->config_path, .run_id = id, .user = user, .files = files};
 }
 
-/* Files, directories and lock of the run. -1 with rep filled on failure. */
+/* What a waiter knows of a holder it may pre-empt (preempt.h). */
+struct preempt {
+    struct dc_lock_record me;
+    const char *run_id;
+    long holder;    /* pid told to give way, 0 if none */
+    int pidfd;      /* of that pid, or -1 */
+    long killed_at; /* when it was sent SIGTERM (dc_now_ms) */
+    bool killed;    /* and SIGKILL after the grace */
+};
+
+/* The record of the lock file at fd: 0, or -1 when it holds none (yet). */
+static int read_record(int fd, struct dc_lock_record *r)
+{
+    char buf[DC_LOCK_RECORD_MAX];
+    ssize_t n = pread(fd, buf, sizeof(buf), 0);
+
+    return n > 0 ? dc_lock_record_parse(buf, (size_t)n, r) : -1;
+}
+
+/*
+ * The lock is held: tell its holder to give way when the rule allows, SIGTERM first and
+ * SIGKILL after DC_PREEMPT_GRACE_MS. The pid is the lock's holder only as long as the record
+ * names it and the lock is still held: both are looked at again once the pidfd pins the pid.
+ */
+static void preempt_busy(int fd, void *arg)
+{
+    struct preempt *p = arg;
+    struct dc_lock_record h, again;
+
+    if (read_record(fd, &h) < 0 || !dc_preempt_allowed(&p->me, &h))
+        return;
+    if (p->holder != h.pid) {
+        if (p->pidfd >= 0)
+            close(p->pidfd);
+        p->holder = h.pid;
+        p->killed = false;
+        p->pidfd = dc_pidfd_open((pid_t)h.pid);
+        if (p->pidfd < 0 || read_record(fd, &again) < 0 || again.pid != h.pid ||
+            flock(fd, LOCK_SH | LOCK_NB) == 0) {
+            /* Gone meanwhile (or no pidfd on this kernel): try again on the next round. */
+            if (p->pidfd >= 0)
+                close(p->pidfd);
+            p->pidfd = -1;
+            p->holder = 0;
+            flock(fd, LOCK_UN);
+            return;
+        }
+        dc_warn("run %s: %s for %s%s takes over from the %s of uid %u%s%s (pid %ld)", p->run_id,
+                dc_verb_name(p->me.verb), p->me.user[0] ? "user " : "root", p->me.user,
+                dc_verb_name(h.verb), (unsigned)h.caller, h.user[0] ? " for " : "", h.user, h.pid);
+        dc_proc_signal((pid_t)h.pid, p->pidfd, SIGTERM);
+        p->killed_at = dc_now_ms();
+        return;
+    }
+    if (!p->killed && dc_now_ms() - p->killed_at >= DC_PREEMPT_GRACE_MS) {
+        dc_warn("run %s: pid %ld did not give way within %d ms; killed", p->run_id, h.pid,
+                DC_PREEMPT_GRACE_MS);
+        dc_proc_signal((pid_t)h.pid, p->pidfd, SIGKILL);
+        p->killed = true;
+    }
+}
+
+/* Take the run's lock (pre-empting where allowed) and say who holds it. -1: err filled. */
+static int take_lock(struct job *j, char *err, size_t errlen)
+{
+    struct preempt p = {.run_id = j->req->run_id, .pidfd = -1};
+    char rec[DC_LOCK_RECORD_MAX];
+    int n;
+
+    p.me.pid = (long)getpid();
+    p.me.caller = j->n->caller.uid;
+    p.me.verb = j->req->verb;
+    snprintf(p.me.user, sizeof(p.me.user), "%s", j->req->user);
+    j->lock_fd = dc_run_lock(j->files.lock, j->n->sys.ready_timeout + j->n->sys.stop_timeout,
+                             preempt_busy, &p, err, errlen);
+    if (p.pidfd >= 0)
+        close(p.pidfd);
+    if (j->lock_fd < 0)
+        return -1;
+    n = dc_lock_record_format(&p.me, rec, sizeof(rec));
+    if (n < 0 || dc_run_lock_note(j->lock_fd, rec, (size_t)n) < 0) {
+        snprintf(err, errlen, "cannot write %.300s: %s", j->files.lock, strerror(errno));
+        dc_run_unlock(j->lock_fd, j->files.lock, 0);
+        j->lock_fd = -1;
+        return -1;
+    }
+    return 0;
+}
+
+/*
+ * Files and directories of the run; with lock (start and stop, which change them), its lock.
+ * check and status only read what a start or stop leaves, so that no request that merely
+ * looks holds a run id another request (a job's prolog) needs. -1 with rep filled on failure.
+ */
 static int job_open(struct job *j, struct dc_nodectl *n, const struct dc_request *req,
-                    struct dc_reply *rep)
+                    struct dc_reply *rep, bool lock)
 {
     char err[512];
 
@@ -128,9 +225,7 @@ static int job_open(struct job *j, struct dc_nodectl *n, const struct dc_request
         reply(rep, DC_RESULT_FAILED, "%s", err);
         return -1;
     }
-    j->lock_fd =
-        dc_run_lock(j->files.lock, n->sys.ready_timeout + n->sys.stop_timeout, err, sizeof(err));
-    if (j->lock_fd < 0) {
+    if (lock && take_lock(j, err, sizeof(err)) < 0) {
         reply(rep, DC_RESULT_FAILED, "%s", err);
         return -1;
     }
@@ -143,6 +238,8 @@ static void job_close(struct job *j)
 {
     int idle = access(j->files.env, F_OK) < 0 && access(j->files.pid, F_OK) < 0;
 
+    if (j->lock_fd < 0)
+        return;
     dc_run_unlock(j->lock_fd, j->files.lock, idle);
     j->lock_fd = -1;
 }
@@ -234,7 +331,7 @@ static int runtime_check(struct job *j, const char *snapshot)
     argv[i++] = j->req->run_id;
     argv[i++] = j->req->user;
     argv[i] = NULL;
-    if (dc_spawn_run(argv, dc_spawn_clean_env, timeout, &res) == 0)
+    if (dc_spawn_run(argv, dc_spawn_clean_env, timeout, DC_SPAWN_CANCELLABLE, &res) == 0)
         return 0;
     dc_spawn_describe(&res, timeout, how, sizeof(how));
     dc_spawn_last_line(&res, last, sizeof(last));
@@ -243,20 +340,37 @@ static int runtime_check(struct job *j, const char *snapshot)
     return -1;
 }
 
+/* A check holds no lock: its snapshot has a name of its own (this process's). */
 static void do_check(struct job *j)
 {
+    char snap[PATH_MAX];
     int rc;
 
     if (fingerprint(j->n, j->rep) < 0)
         return;
     if ((rc = in_use(j)) < 0)
         return;
-    if (take_snapshot(j, j->files.check_probes) < 0)
+    if (snprintf(snap, sizeof(snap), "%s.%ld", j->files.check_probes, (long)getpid()) >=
+        (int)sizeof(snap)) {
+        reply(j->rep, DC_RESULT_FAILED, "run_dir is too long");
         return;
-    if (runtime_check(j, j->files.check_probes) == 0)
+    }
+    if (take_snapshot(j, snap) < 0)
+        return;
+    if (runtime_check(j, snap) == 0)
         reply(j->rep, DC_RESULT_OK, "%s",
               rc == 1 ? "probe file accepted; already running" : "probe file accepted");
-    dc_unlink_quiet(j->files.check_probes);
+    dc_unlink_quiet(snap);
+}
+
+/* A cancelled request (preempt.h) ends here, once what it did is undone. */
+static bool cancelled(struct job *j)
+{
+    if (!dc_cancelled())
+        return false;
+    reply(j->rep, DC_RESULT_FAILED,
+          "cancelled: another request (the job's prolog or root) needed run id %s", j->req->run_id);
+    return true;
 }
 
 /* Undo a start that failed before or while the runtime came up. */
@@ -333,6 +447,7 @@ static void do_start(struct job *j)
     struct dc_svc_status st;
     struct dc_envfile env;
     char err[512];
+    int rc;
 
     fingerprint(j->n, j->rep); /* shown when it works; the runtime's check decides */
     j->rep->result = DC_RESULT_OK;
@@ -341,7 +456,8 @@ static void do_start(struct job *j)
         return;
     if (take_snapshot(j, j->files.probes) < 0)
         return;
-    if (runtime_check(j, j->files.probes) < 0) {
+    rc = runtime_check(j, j->files.probes);
+    if (cancelled(j) || rc < 0) {
         start_cleanup(j);
         return;
     }
@@ -355,12 +471,13 @@ static void do_start(struct job *j)
         start_cleanup(j);
         return;
     }
-    if (within_limits(j) < 0) {
+    if (within_limits(j) < 0 || cancelled(j)) {
         start_cleanup(j);
         return;
     }
     if (j->n->sm->start(&j->ctx, &st) < 0) {
-        reply(j->rep, DC_RESULT_FAILED, "%s", st.detail);
+        if (!cancelled(j))
+            reply(j->rep, DC_RESULT_FAILED, "%s", st.detail);
         start_cleanup(j);
         return;
     }
@@ -409,19 +526,34 @@ static void do_stop(struct job *j)
     reply(j->rep, rc == 0 ? DC_RESULT_OK : DC_RESULT_FAILED, "%s", st.detail);
 }
 
+/*
+ * Whether the caller may see run id's state: root sees every run, a user (through sudo) only
+ * runs whose env file names it. A run without an env file has nothing to show but "stopped".
+ */
+static bool may_see(const struct dc_nodectl *n, const struct dc_envfile *env, int have_env)
+{
+    return dc_caller_is_root(&n->caller) || have_env != 0 ||
+           (n->caller.name[0] && strcmp(env->user, n->caller.name) == 0);
+}
+
 static void do_status(struct job *j)
 {
     struct dc_svc_status st;
     struct dc_envfile env;
     char err[256];
+    int have_env = dc_envfile_read(j->files.env, &env, err, sizeof(err));
 
+    if (!may_see(j->n, &env, have_env)) {
+        reply(j->rep, DC_RESULT_DENIED, "run %s belongs to another user", j->req->run_id);
+        return;
+    }
     if (j->n->sm->status(&j->ctx, &st) < 0) {
         reply(j->rep, DC_RESULT_FAILED, "%s", st.detail);
         return;
     }
     j->rep->pid = st.pid;
     snprintf(j->rep->state, sizeof(j->rep->state), "%s", dc_svc_state_name(st.state));
-    if (dc_envfile_read(j->files.env, &env, err, sizeof(err)) == 0)
+    if (have_env == 0)
         reply(j->rep, DC_RESULT_OK, "%s for %s%s%s", dc_svc_state_name(st.state), env.user,
               st.detail[0] ? ", " : "", st.detail);
     else
@@ -453,7 +585,7 @@ void dc_nodectl_handle(struct dc_nodectl *n, const struct dc_request *req, struc
             return;
         }
     }
-    if (job_open(&j, n, req, rep) < 0)
+    if (job_open(&j, n, req, rep, req->verb == DC_VERB_START || req->verb == DC_VERB_STOP) < 0)
         return;
     switch (req->verb) {
     case DC_VERB_CHECK:
@@ -532,20 +664,31 @@ bool dc_nodectl_may_run(const struct dc_nodectl *n, const char *run_id)
 int dc_nodectl_list(struct dc_nodectl *n, FILE *out, int protocol_lines)
 {
     static char ids[1024][DC_RUNID_MAX + 1];
-    int count = run_ids(n->sys.run_dir, ids, 1024);
+    int count = run_ids(n->sys.run_dir, ids, 1024), shown = 0;
+    bool root = dc_caller_is_root(&n->caller);
 
     if (out && !protocol_lines)
         fprintf(out, "%-24s %-9s %-16s %s\n", "RUN", "STATE", "USER", "PID");
-    for (int i = 0; out && i < count; i++) {
+    for (int i = 0; i < count; i++) {
         struct dc_runfiles files;
         struct dc_run_ctx ctx;
         struct dc_svc_status st;
         struct dc_envfile env;
         char err[256];
+        int have_env;
 
+        if (!root && !n->caller.name[0])
+            break;
         if (dc_runfiles_init(&files, &n->sys, ids[i]) < 0)
             continue;
-        if (dc_envfile_read(files.env, &env, err, sizeof(err)) != 0)
+        have_env = dc_envfile_read(files.env, &env, err, sizeof(err));
+        /* A user sees its own runs only: one with no env file names nobody. */
+        if (!root && (have_env != 0 || strcmp(env.user, n->caller.name) != 0))
+            continue;
+        shown++;
+        if (!out)
+            continue;
+        if (have_env != 0)
             snprintf(env.user, sizeof(env.user), "?");
         ctx = run_ctx(n, ids[i], env.user, &files);
         if (n->sm->status(&ctx, &st) < 0)
@@ -557,5 +700,5 @@ int dc_nodectl_list(struct dc_nodectl *n, FILE *out, int protocol_lines)
             fprintf(out, "%-24s %-9s %-16s %ld\n", ids[i], dc_svc_state_name(st.state), env.user,
                     st.pid);
     }
-    return count;
+    return shown;
 }

@@ -13,8 +13,14 @@
  *   caller may stop it (env file names the caller, or root) -> service manager stop, wait ->
  *   env file, snapshot and lock removed only once the runtime is gone. Not running: success.
  * check RUN_ID PROBE_FILE USER
- *   the start checks without starting anything, plus this node's secret fingerprint.
+ *   the start checks without starting anything, plus this node's secret fingerprint. Takes
+ *   no lock (its snapshot is private to the request): a check never holds a run id.
  * status [RUN_ID]
+ *   root sees every run; a user through sudo only runs whose env file names it.
+ *
+ * start and stop hold the run's lock. Root's start or stop (the prolog, the epilog, an admin)
+ * makes a user's request that holds it give way within a few seconds (preempt.h): through
+ * sudo a user can name the id of another user's next job, and must not keep that job waiting.
  *
  * Use from another program (the SLURM hook, datacrumbs_service_wrapper), running as root:
  *
@@ -33,8 +39,9 @@
  *   dc_nodectl_handle(&n, &req, &rep);                           rep.result, rep.detail
  *
  * dc_nodectl_handle blocks for up to ready_timeout (start) or stop_timeout (stop), plus the
- * wait for the run's lock; it forks and waits for its own children, so SIGCHLD must not be
- * ignored in the caller. It writes nothing to stdout; it logs one line through log.h.
+ * wait for the run's lock (a few seconds when it pre-empts the holder); it forks and waits for its
+ * own children, so SIGCHLD must not be ignored in the caller. It writes nothing to stdout; it logs
+ * one line through log.h.
  */
 #ifndef DC_NODECTL_H
 #define DC_NODECTL_H
@@ -67,8 +74,9 @@ int dc_nodectl_init(struct dc_nodectl *n, const char *config_path, const struct 
 void dc_nodectl_handle(struct dc_nodectl *n, const struct dc_request *req, struct dc_reply *rep);
 
 /*
- * Every run this node knows of (an env or pid file in run_dir), one line each: as a table for
- * people, or as "run=ID STATE USER PID" protocol lines. Returns the number of runs.
+ * Every run this node knows of (an env or pid file in run_dir) that the caller may see (root:
+ * all; a user: those whose env file names it), one line each: as a table for people, or as
+ * "run=ID STATE USER PID" protocol lines; out NULL only counts them. Returns the number.
  */
 int dc_nodectl_list(struct dc_nodectl *n, FILE *out, int protocol_lines);
 

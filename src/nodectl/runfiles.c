@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "path.h"
+#include "preempt.h"
 
 static int fmt(char *out, const char *dir, const char *id, const char *suffix)
 {
@@ -64,7 +65,8 @@ static void sleep_ms(long ms)
         ;
 }
 
-int dc_run_lock(const char *path, long timeout_s, char *err, size_t errlen)
+int dc_run_lock(const char *path, long timeout_s, dc_lock_busy_fn busy, void *arg, char *err,
+                size_t errlen)
 {
     struct timespec t0, now;
 
@@ -90,9 +92,16 @@ int dc_run_lock(const char *path, long timeout_s, char *err, size_t errlen)
             close(fd);
             continue;
         }
-        close(fd);
         if (errno != EWOULDBLOCK) {
             snprintf(err, errlen, "cannot lock %s: %s", path, strerror(errno));
+            close(fd);
+            return -1;
+        }
+        if (busy)
+            busy(fd, arg);
+        close(fd);
+        if (dc_cancelled()) {
+            snprintf(err, errlen, "cancelled while waiting for %s", path);
             return -1;
         }
         clock_gettime(CLOCK_MONOTONIC, &now);
@@ -103,6 +112,13 @@ int dc_run_lock(const char *path, long timeout_s, char *err, size_t errlen)
         }
         sleep_ms(50);
     }
+}
+
+int dc_run_lock_note(int fd, const char *record, size_t len)
+{
+    if (ftruncate(fd, 0) < 0 || pwrite(fd, record, len, 0) != (ssize_t)len)
+        return -1;
+    return 0;
 }
 
 void dc_run_unlock(int fd, const char *path, int remove)

@@ -7,7 +7,8 @@
  *   <run_dir>/datacrumbs-ID.pid     direct mode: pid of the runtime
  *   <run_dir>/datacrumbs-ID.ready   written by the runtime when it is ready
  *   <run_dir>/datacrumbs-ID.json    the runtime's summary (kept: it is a result)
- *   <run_dir>/datacrumbs-ID.lock    held while node control works on the run
+ *   <run_dir>/datacrumbs-ID.lock    held while a start or stop works on the run; names its
+ *                                   holder (preempt.h)
  *   <log_dir>/datacrumbs-ID.log     direct mode: the runtime's stdout and stderr
  */
 #ifndef DC_NODECTL_RUNFILES_H
@@ -21,7 +22,7 @@
 struct dc_runfiles {
     char env[PATH_MAX];
     char probes[PATH_MAX];
-    char check_probes[PATH_MAX]; /* snapshot for a check, removed when it is done */
+    char check_probes[PATH_MAX]; /* a check's snapshot, with ".PID" added (no lock), removed */
     char pid[PATH_MAX];
     char ready[PATH_MAX];
     char summary[PATH_MAX];
@@ -39,11 +40,20 @@ int dc_runfiles_init(struct dc_runfiles *f, const struct dc_sysconf *sys, const 
  */
 int dc_rundir_prepare(const char *dir, const char *what, char *err, size_t errlen);
 
+/* Called while another process holds the lock, with a descriptor of the lock file. */
+typedef void (*dc_lock_busy_fn)(int fd, void *arg);
+
 /*
  * Take the run's lock (created 0600 if missing, never through a symlink), waiting up to
- * timeout_s. Returns the locked fd, or -1 with the reason in err.
+ * timeout_s; busy (if not NULL) is called with arg on each try that finds it held, and a
+ * cancelled request (preempt.h) stops waiting. Returns the locked fd, or -1 with the reason
+ * in err.
  */
-int dc_run_lock(const char *path, long timeout_s, char *err, size_t errlen);
+int dc_run_lock(const char *path, long timeout_s, dc_lock_busy_fn busy, void *arg, char *err,
+                size_t errlen);
+
+/* Replace what the locked lock file says with record (who holds it: preempt.h). 0 or -1. */
+int dc_run_lock_note(int fd, const char *record, size_t len);
 
 /* Release the lock; with remove, unlink the lock file first (while still holding it). */
 void dc_run_unlock(int fd, const char *path, int remove);

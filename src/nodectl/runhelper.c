@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "preempt.h"
 
 const char *const dc_spawn_clean_env[] = {
     "PATH=/usr/sbin:/usr/bin:/sbin:/bin",
@@ -37,9 +38,23 @@ static void capture(struct dc_spawn_result *res, const char *buf, size_t n)
     res->output[res->len] = '\0';
 }
 
-int dc_spawn_run(const char *const argv[], const char *const envp[], int timeout_ms,
+/* Kill the helper's whole process group (it leads it: posix_spawn made it so). */
+static void give_up(struct dc_spawn_result *res, pid_t pid, bool cancelled)
+{
+    if (cancelled)
+        res->cancelled = true;
+    else
+        res->timed_out = true;
+    if (pid > 1) {
+        kill(-pid, SIGKILL);
+        kill(pid, SIGKILL);
+    }
+}
+
+int dc_spawn_run(const char *const argv[], const char *const envp[], int timeout_ms, unsigned flags,
                  struct dc_spawn_result *res)
 {
+    bool cancellable = flags & DC_SPAWN_CANCELLABLE;
     posix_spawn_file_actions_t fa;
     posix_spawnattr_t attr;
     sigset_t none, all;
@@ -62,10 +77,13 @@ int dc_spawn_run(const char *const argv[], const char *const envp[], int timeout
     posix_spawnattr_init(&attr);
     sigemptyset(&none);
     sigfillset(&all);
-    /* Whatever node control ignores or blocks, the helper starts with defaults. */
+    /* Whatever node control ignores or blocks, the helper starts with defaults; in a process
+     * group of its own, so that giving up on it also reaches whatever it started. */
     posix_spawnattr_setsigmask(&attr, &none);
     posix_spawnattr_setsigdefault(&attr, &all);
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+    posix_spawnattr_setpgroup(&attr, 0);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF |
+                                        POSIX_SPAWN_SETPGROUP);
     rc = posix_spawn(&pid, argv[0], &fa, &attr, (char *const *)argv, (char *const *)envp);
     posix_spawn_file_actions_destroy(&fa);
     posix_spawnattr_destroy(&attr);
@@ -85,13 +103,11 @@ int dc_spawn_run(const char *const argv[], const char *const envp[], int timeout
         char buf[4096];
         ssize_t n;
 
-        if (left <= 0) {
-            res->timed_out = true;
-            if (pid > 1)
-                kill(pid, SIGKILL);
+        if (left <= 0 || (cancellable && dc_cancelled())) {
+            give_up(res, pid, cancellable && dc_cancelled());
             break;
         }
-        rc = poll(&p, 1, (int)left);
+        rc = poll(&p, 1, left > 200 ? 200 : (int)left);
         if (rc <= 0)
             continue;
         n = read(pfd[0], buf, sizeof(buf));
@@ -113,15 +129,13 @@ int dc_spawn_run(const char *const argv[], const char *const envp[], int timeout
             res->failed = true;
             return -1;
         }
-        if (dc_now_ms() >= deadline && !res->timed_out) {
-            res->timed_out = true;
-            if (pid > 1)
-                kill(pid, SIGKILL);
-        }
+        if ((dc_now_ms() >= deadline || (cancellable && dc_cancelled())) && !res->timed_out &&
+            !res->cancelled)
+            give_up(res, pid, cancellable && dc_cancelled());
         if (w == 0)
             usleep(2000);
     }
-    if (res->timed_out)
+    if (res->timed_out || res->cancelled)
         return 1;
     return WIFEXITED(res->status) && WEXITSTATUS(res->status) == 0 ? 0 : 1;
 }
@@ -145,6 +159,8 @@ void dc_spawn_describe(const struct dc_spawn_result *res, int timeout_ms, char *
 {
     if (res->failed)
         snprintf(out, outlen, "could not be run");
+    else if (res->cancelled)
+        snprintf(out, outlen, "cancelled");
     else if (res->timed_out)
         snprintf(out, outlen, "timed out after %d s", timeout_ms / 1000);
     else if (WIFEXITED(res->status))

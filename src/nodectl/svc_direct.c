@@ -23,6 +23,7 @@
 
 #include "atomic.h"
 #include "clock.h"
+#include "preempt.h"
 #include "proc.h"
 #include "runhelper.h"
 #include "service.h"
@@ -314,7 +315,8 @@ static int direct_stop(const struct dc_run_ctx *ctx, struct dc_svc_status *st)
     return 0;
 }
 
-/* Wait for the ready file while the runtime lives. 0 ready, -1 died, -2 timed out. */
+/* Wait for the ready file while the runtime lives. 0 ready, -1 died, -2 timed out (or the
+ * request was cancelled: preempt.h). */
 static int wait_ready(const struct dc_run_ctx *ctx, pid_t pid, int pidfd)
 {
     long deadline = dc_now_ms() + ctx->sys->ready_timeout * 1000L;
@@ -327,7 +329,7 @@ static int wait_ready(const struct dc_run_ctx *ctx, pid_t pid, int pidfd)
             return 0;
         if (!dc_proc_alive(pid))
             return access(ctx->files->ready, F_OK) == 0 ? 0 : -1;
-        if (left <= 0)
+        if (left <= 0 || dc_cancelled())
             return -2;
         if (pidfd >= 0) {
             struct pollfd p = {.fd = pidfd, .events = POLLIN};
@@ -390,9 +392,12 @@ static int direct_start(const struct dc_run_ctx *ctx, struct dc_svc_status *st)
         dc_svc_detail(st, "started (pid %d)", (int)pid);
         return 0;
     }
+    /* A cancelled start gives way within a second or so: preempt.h. */
     if (rc == -2)
         terminate(pid, pidfd,
-                  ctx->sys->stop_timeout < 10 ? ctx->sys->stop_timeout * 1000L : 10000L);
+                  dc_cancelled()                ? 1000L
+                  : ctx->sys->stop_timeout < 10 ? ctx->sys->stop_timeout * 1000L
+                                                : 10000L);
     if (pidfd >= 0)
         close(pidfd);
     dc_unlink_quiet(ctx->files->pid);

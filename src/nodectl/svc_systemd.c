@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "preempt.h"
 #include "runhelper.h"
 #include "service.h"
 
@@ -63,7 +64,7 @@ static int systemctl(const char *const args[], const char *unit, struct dc_spawn
         argv[i++] = *args;
     argv[i++] = unit;
     argv[i] = NULL;
-    rc = dc_spawn_run(argv, dc_spawn_clean_env, SYSTEMCTL_MS, res);
+    rc = dc_spawn_run(argv, dc_spawn_clean_env, SYSTEMCTL_MS, 0, res);
     if (rc != 0) {
         char how[64], last[200];
 
@@ -121,8 +122,9 @@ static int is_down(const struct unit_state *u)
     return !u->has_job && (strcmp(u->active, "inactive") == 0 || strcmp(u->active, "failed") == 0);
 }
 
-/* Poll until the unit settles: up (want_up) or down, or the deadline. 1 wanted, 0 the other
- * way, -1 timeout or error. */
+/* Poll until the unit settles: up (want_up) or down, or the deadline (or, waiting for it to
+ * come up, the request is cancelled: preempt.h). 1 wanted, 0 the other way, -1 timeout or
+ * error. */
 static int wait_unit(const char *unit, int want_up, long timeout_ms, struct unit_state *u,
                      char *detail, size_t detlen)
 {
@@ -136,6 +138,10 @@ static int wait_unit(const char *unit, int want_up, long timeout_ms, struct unit
             return want_up ? 1 : 0;
         if (is_down(u))
             return want_up ? 0 : 1;
+        if (want_up && dc_cancelled()) {
+            snprintf(detail, detlen, "cancelled while %s was %s", unit, u->active);
+            return -1;
+        }
         if (dc_now_ms() >= deadline) {
             snprintf(detail, detlen, "%s is still %s after %ld s", unit, u->active,
                      timeout_ms / 1000);

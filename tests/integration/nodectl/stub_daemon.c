@@ -9,6 +9,8 @@
  * PROBE_FILE with USER's credentials (so a copy only root could read fails here too). What it
  * does comes from the probe file's text, one word per line:
  *   check-fail   --check fails (exit 4)
+ *   check-hang   --check burns CPU forever in two processes (a crafted ELF file): node
+ *                control must kill the whole process group
  *   exit-early   exits 1 before it is ready
  *   never-ready  runs but never writes the ready file
  *   ignore-term  ignores SIGTERM (node control must fall back to SIGKILL)
@@ -167,6 +169,13 @@ int main(int argc, char **argv)
         return 4;
     }
     if (check) {
+        if (has_word(text, "check-hang")) {
+            fprintf(stderr, "stub_daemon: checking %s forever\n", probe);
+            fflush(stderr);
+            fork(); /* the second one is what a kill of the pid alone would leave behind */
+            for (volatile unsigned long spin = 0;; spin++)
+                ;
+        }
         if (has_word(text, "check-fail")) {
             fprintf(stderr, "stub_daemon: probe file %s refused: checksum mismatch\n", probe);
             return 4;

@@ -223,6 +223,98 @@ check_rc "limits: after a stop there is room again" 0 nl start l5 "$OK" root
 nl stop l5 >/dev/null 2>&1
 check "limits: all runs are gone" test -z "$(leftovers "$L")"
 
+# --- one user's request never holds another user's run id (issue 12, item 6) -----------------
+# Through sudo a user may name any run id, also that of another user's next job. A check that
+# makes the runtime burn (a crafted ELF file) or a start that never gets ready must not make
+# the job's own start (root, as the prolog) wait: ready_timeout here is 20 s, what a held lock
+# used to cost.
+P=$T/preempt
+node_make "$P" "ready_timeout = 20"
+np() { "$NODECTL" --config "$P/datacrumbs.conf" "$@"; }
+as_nobody() { env SUDO_UID=65534 "$NODECTL" --config "$P/datacrumbs.conf" "$@"; }
+HANG=$(probe p-hang check-hang nobody)
+NEVER_N=$(probe p-never-n never-ready nobody)
+# stub_pids PATTERN: the stubs whose command line holds PATTERN (the run's snapshot).
+stub_pids() { pgrep -f -- "$1" | tr '\n' ' '; }
+# wait_stub PATTERN: until such a stub runs (at most 5 s).
+wait_stub() {
+    for _ in $(seq 100); do [ -n "$(stub_pids "$1")" ] && return 0; sleep 0.05; done
+    return 1
+}
+# all_gone PIDS: every one of them has ended (within 3 s each).
+all_gone() {
+    local p
+    for p in "$@"; do gone "$p" 3 || return 1; done
+}
+
+env SUDO_UID=65534 "$NODECTL" --config "$P/datacrumbs.conf" check j1 "$HANG" nobody >"$T/j1.out" 2>&1 &
+CHK=$!
+T_PIDS="$T_PIDS $CHK"
+check "preempt: a user's check of run id j1 burns in the runtime" wait_stub "$P/run/datacrumbs-j1[.]check"
+BURN=$(stub_pids "$P/run/datacrumbs-j1[.]check")
+t0=$(date +%s%N)
+check_rc "preempt: ... root's start of j1 (the job's prolog) meanwhile" 0 np start j1 "$OK" root
+t1=$(date +%s%N)
+check "preempt: ... is not delayed by it ($(((t1 - t0) / 1000000)) ms < 3 s)" test $(((t1 - t0) / 1000000)) -lt 3000
+check_rc "preempt: stop j1" 0 np stop j1
+kill -TERM "$CHK"
+check "preempt: SIGTERM cancels the user's check" gone "$CHK" 3
+check "preempt: ... and kills its runtime's whole process group ($BURN)" all_gone $BURN
+check "preempt: ... leaving no private snapshot" test -z "$(ls "$P/run" | grep -F '.check.probes')"
+
+as_nobody start j2 "$HANG" nobody >"$T/j2.out" 2>"$T/j2.err" &
+HOLD=$!
+T_PIDS="$T_PIDS $HOLD"
+check "preempt: a user's start of j2 holds the lock while its runtime check burns" \
+    wait_stub "$P/run/datacrumbs-j2[.]probes"
+BURN=$(stub_pids "$P/run/datacrumbs-j2[.]probes")
+t0=$(date +%s%N)
+check_rc "preempt: root's start of j2 takes over" 0 np start j2 "$OK" root
+t1=$(date +%s%N)
+check "preempt: ... within a few seconds ($(((t1 - t0) / 1000000)) ms < 3 s)" test $(((t1 - t0) / 1000000)) -lt 3000
+contains "preempt: ... and runs root's runtime" "$(cat "$P/run/datacrumbs-j2.env")" 'DATACRUMBS_USER="root"'
+wait "$HOLD"
+check "preempt: the user's start failed (exit 1)" test $? = 1
+contains "preempt: ... saying it was cancelled" "$(cat "$T/j2.err")" "cancelled: another request"
+check "preempt: ... and its burning check is gone, process group and all ($BURN)" all_gone $BURN
+check_rc "preempt: stop j2" 0 np stop j2
+
+as_nobody start j3 "$NEVER_N" nobody >"$T/j3.out" 2>"$T/j3.err" &
+HOLD=$!
+T_PIDS="$T_PIDS $HOLD"
+for _ in $(seq 100); do [ -s "$P/run/datacrumbs-j3.pid" ] && break; sleep 0.05; done
+RT=$(cat "$P/run/datacrumbs-j3.pid" 2>/dev/null)
+check "preempt: a user's start of j3 waits for a runtime that never gets ready" alive "${RT:-0}"
+t0=$(date +%s%N)
+check_rc "preempt: root's stop of j3 (the epilog, or the prolog evicting it)" 0 np stop j3
+t1=$(date +%s%N)
+check "preempt: ... is not delayed ($(((t1 - t0) / 1000000)) ms < 4 s)" test $(((t1 - t0) / 1000000)) -lt 4000
+wait "$HOLD"
+check "preempt: the user's start failed (exit 1)" test $? = 1
+check "preempt: ... its runtime is stopped" gone "$RT" 3
+check "preempt: ... and nothing of j3 is left ($(leftovers "$P"))" test -z "$(leftovers "$P")"
+check_rc "preempt: a user's own start still works" 0 as_nobody start j4 "$NOBODY_OK" nobody
+check_rc "preempt: ... and its stop" 0 as_nobody stop j4
+
+# --- status through sudo shows a user its own runs only (issue 12, item 8) -------------------
+check_rc "status: root's run" 0 nc start st-root "$OK" root
+check_rc "status: nobody's run" 0 env SUDO_UID=65534 "$NODECTL" "${C[@]}" start st-nobody "$NOBODY_OK" nobody
+check_rc "status: the user's table" 0 env SUDO_UID=65534 "$NODECTL" "${C[@]}" status
+contains "status: ... lists the user's run" "$OUT" "st-nobody"
+lacks "status: ... and not root's" "$OUT" "st-root"
+check_rc "status: the user's protocol status" 0 \
+    bash -c 'printf "datacrumbs-nodectl/1\nverb=status\n" | env SUDO_UID=65534 "$@" --stdin' _ "$NODECTL" "${C[@]}"
+contains "status: ... has the user's run" "$OUT" "run=st-nobody running nobody"
+lacks "status: ... and not root's" "$OUT" "st-root"
+contains "status: ... counts only the user's" "$OUT" "detail=1 run"
+check_rc "status: another user's run by id is denied" 3 env SUDO_UID=65534 "$NODECTL" "${C[@]}" status st-root
+lacks "status: ... without its state or owner" "$OUT$ERR" "running"
+check_rc "status: root sees every run" 0 nc status
+contains "status: ... root's" "$OUT" "st-root"
+contains "status: ... and the user's" "$OUT" "st-nobody"
+nc stop st-root >/dev/null 2>&1
+nc stop st-nobody >/dev/null 2>&1
+
 # --- command line ------------------------------------------------------------------------------
 check_rc "--help" 0 "$NODECTL" --help
 contains "--help ends with examples" "$OUT" "EXAMPLES"
