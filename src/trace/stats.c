@@ -159,9 +159,9 @@ int tr_stats_input(struct tr_stats *s, size_t i, const char *path)
 
     in->path = path;
     if (tr_parse_trace_name(path, user, run, host, sizeof(user)) < 0) {
-        strcpy(user, "?");
-        strcpy(run, "?");
-        strcpy(host, "?");
+        /* Unknown until an event needs it: a merged trace names its hosts in metadata. */
+        in->user = in->run = in->host = TR_NONE;
+        return 0;
     }
     u = tr_strtab_intern(&s->users, user, strlen(user));
     r = tr_strtab_intern(&s->runs, run, strlen(run));
@@ -528,6 +528,13 @@ int tr_stats_add(struct tr_stats *s, size_t file, const struct tr_event *ev)
     s->inputs[file].events++;
     if (!(f = get_func(s, ev)) || !(pr = get_proc(s, file, ev->pid)))
         return -1;
+    if (pr->host == TR_NONE) {
+        long h = tr_strtab_intern(&s->hosts, "?", 1);
+
+        if (h < 0)
+            return -1;
+        pr->host = (uint32_t)h;
+    }
     end = ev->ts + ev->dur;
     if (ev->ts < s->min_ts)
         s->min_ts = ev->ts;

@@ -68,6 +68,8 @@ struct tr_fstat {
     struct tr_counts c;
 };
 
+#define TR_NONE UINT32_MAX /* no user, run or host known */
+
 struct tr_input {
     const char *path;
     uint32_t user, run, host;

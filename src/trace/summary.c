@@ -247,6 +247,15 @@ static void json_strtab(FILE *out, const struct tr_strtab *t)
     putc(']', out);
 }
 
+/* An interned name as a JSON string, null when unknown. */
+static void put_name(FILE *out, const struct tr_strtab *t, uint32_t i)
+{
+    if (i == TR_NONE)
+        fputs("null", out);
+    else
+        tr_put_json_str(out, t->strs[i], t->lens[i]);
+}
+
 static void json_counts(FILE *out, const struct tr_counts *c)
 {
     fprintf(out,
@@ -296,11 +305,11 @@ int tr_summary_json(FILE *out, const struct tr_stats *s, int top)
         fprintf(out, "%s{\"file\":", i ? "," : "");
         tr_put_json_str(out, in->path, strlen(in->path));
         fputs(",\"user\":", out);
-        tr_put_json_str(out, s->users.strs[in->user], s->users.lens[in->user]);
+        put_name(out, &s->users, in->user);
         fputs(",\"run\":", out);
-        tr_put_json_str(out, s->runs.strs[in->run], s->runs.lens[in->run]);
+        put_name(out, &s->runs, in->run);
         fputs(",\"host\":", out);
-        tr_put_json_str(out, s->hosts.strs[in->host], s->hosts.lens[in->host]);
+        put_name(out, &s->hosts, in->host);
         fprintf(out, ",\"events\":%llu,\"status\":\"%s\"}", (unsigned long long)in->events,
                 status_name(in->status));
     }
