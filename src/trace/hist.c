@@ -67,8 +67,10 @@ uint64_t tr_hist_quantile(const struct tr_hist *h, double p)
     rank = (uint64_t)ceil(p * (double)h->count);
     if (rank < 1)
         rank = 1;
-    if (rank > h->count)
-        rank = h->count;
+    if (rank >= h->count)
+        return h->max;
+    if (rank == 1)
+        return h->min;
     for (unsigned b = 0; b < TR_HIST_BUCKETS; b++) {
         seen += h->buckets[b];
         if (seen >= rank) {

@@ -89,9 +89,8 @@ int tr_parse_trace_name(const char *path, char *user, char *run, char *host, siz
     d1 = memchr(b, '-', (size_t)(end - b));
     if (!d1)
         return -1;
-    for (d2 = end - 1; d2 > d1 && *d2 != '-'; d2--)
-        ;
-    if (d2 == d1 || d1 == b || d2 + 1 >= end)
+    d2 = memchr(d1 + 1, '-', (size_t)(end - d1 - 1));
+    if (!d2 || d1 == b || d2 == d1 + 1 || d2 + 1 >= end)
         return -1;
     n = (size_t)(d1 - b);
     if (n >= len || (size_t)(d2 - d1 - 1) >= len || (size_t)(end - d2 - 1) >= len)

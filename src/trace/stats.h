@@ -114,8 +114,8 @@ unsigned tr_size_bucket(uint64_t n);
 extern const char *const tr_size_labels[TR_SIZE_BUCKETS];
 
 /* Parse "trace-USER-RUN-HOST[.N].pfw[.gz]" (directories ignored): 0, or -1 when the name has
- * another form. The run id may hold dashes; user and host are taken up to the first and from
- * the last one. Writes NUL-terminated copies into the buffers. */
+ * another form. User and run id are taken up to the first and the second dash, the host is
+ * the rest (host names often hold dashes). Writes NUL-terminated copies into the buffers. */
 int tr_parse_trace_name(const char *path, char *user, char *run, char *host, size_t len);
 
 #endif
