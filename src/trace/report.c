@@ -78,25 +78,44 @@ static void svg_open(FILE *out, const char *id, int h, const char *label)
             id, W, h, W, h, label);
 }
 
-static double span_s(const struct tr_stats *s)
+/* The bins that hold events: [*b0, *b0 + *nb). */
+static void used_bins(const struct tr_stats *s, int *b0, int *nb)
 {
-    return (double)(s->width * TR_BINS) / 1e6;
+    uint64_t lo, hi;
+
+    *b0 = 0;
+    *nb = TR_BINS;
+    if (!s->grid_set || !s->events)
+        return;
+    lo = (s->min_ts - s->origin) / s->width;
+    hi = (s->max_end - s->origin) / s->width;
+    if (hi >= TR_BINS)
+        hi = TR_BINS - 1;
+    if (lo > hi)
+        lo = hi;
+    *b0 = (int)lo;
+    *nb = (int)(hi - lo + 1);
 }
 
-/* Time axis under a chart from x0 to x1 at y. */
+/* Time axis under a chart from x0 to x1 at y: seconds since the first event. */
 static void time_axis(FILE *out, const struct tr_stats *s, int x0, int x1, int y)
 {
-    double t0 = s->grid_set && s->events ? (double)(s->origin - s->min_ts) / 1e6 : 0;
+    int b0, nb;
+    double t0, span;
 
+    used_bins(s, &b0, &nb);
+    t0 = s->grid_set && s->events
+             ? ((double)s->origin + (double)b0 * (double)s->width - (double)s->min_ts) / 1e6
+             : 0;
+    span = (double)nb * (double)s->width / 1e6;
     fprintf(out, "<line class=\"axis\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>\n", x0, y, x1, y);
     for (int k = 0; k <= 4; k++) {
         int x = x0 + (x1 - x0) * k / 4;
 
         fprintf(out, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%.3gs</text>\n", x, y + 14,
-                t0 + span_s(s) * k / 4);
+                t0 + span * k / 4 < 0 ? 0 : t0 + span * k / 4);
     }
 }
-
 
 static const struct tr_stats *busy_stats;
 
@@ -122,9 +141,12 @@ static int cmp_procs(const void *a, const void *b)
 static int timeline(FILE *out, const struct tr_stats *s)
 {
     size_t n = s->nprocs < MAX_ROWS ? s->nprocs : MAX_ROWS, *order;
-    int row = 18, top = 10, x0 = LABEL_W, x1 = W - 10;
-    double cw = (double)(x1 - x0) / TR_BINS;
+    int row = 18, top = 10, x0 = LABEL_W, x1 = W - 10, b0, nb;
     int h = top + (int)(n ? n : 1) * row + 30;
+    double cw;
+
+    used_bins(s, &b0, &nb);
+    cw = (double)(x1 - x0) / nb;
 
     order = malloc((s->nprocs ? s->nprocs : 1) * sizeof(*order));
     if (!order)
@@ -145,7 +167,7 @@ static int timeline(FILE *out, const struct tr_stats *s)
         fprintf(out, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">", x0 - 6, y + row - 5);
         html_str(out, s->hosts.strs[p->host], s->hosts.lens[p->host]);
         fprintf(out, " pid %lld</text>\n", (long long)p->orig_pid);
-        for (int b = 0; p->busy && b < TR_BINS; b++) {
+        for (int b = b0; p->busy && b < b0 + nb; b++) {
             double frac = p->busy[b] / (double)s->width;
 
             if (p->busy[b] <= 0)
@@ -155,7 +177,7 @@ static int timeline(FILE *out, const struct tr_stats *s)
             fprintf(out,
                     "<rect class=\"mark busy\" x=\"%.2f\" y=\"%d\" width=\"%.2f\" height=\"%d\" "
                     "opacity=\"%.2f\"><title>%.0f us busy</title></rect>\n",
-                    x0 + b * cw, y + 2, cw < 1 ? 1 : cw, row - 4, 0.2 + 0.8 * frac,
+                    x0 + (b - b0) * cw, y + 2, cw < 1 ? 1 : cw, row - 4, 0.2 + 0.8 * frac,
                     (double)p->busy[b]);
         }
     }
@@ -169,8 +191,11 @@ static int timeline(FILE *out, const struct tr_stats *s)
 
 static void bandwidth(FILE *out, const struct tr_stats *s)
 {
-    int x0 = LABEL_W, x1 = W - 10, top = 10, h = 200, base = top + h;
-    double cw = (double)(x1 - x0) / TR_BINS, max = 0, sec = (double)s->width / 1e6;
+    int x0 = LABEL_W, x1 = W - 10, top = 10, h = 200, base = top + h, b0, nb;
+    double cw, max = 0, sec = (double)s->width / 1e6;
+
+    used_bins(s, &b0, &nb);
+    cw = (double)(x1 - x0) / nb;
 
     for (int b = 0; b < TR_BINS; b++) {
         if (s->bin_rbytes[b] > max)
@@ -186,7 +211,8 @@ static void bandwidth(FILE *out, const struct tr_stats *s)
     fprintf(out, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%.3g MB/s</text>\n", x0 - 6,
             top + 10, max / sec / 1e6);
     fprintf(out, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">0</text>\n", x0 - 6, base);
-    for (int b = 0; b < TR_BINS; b++) {
+    for (int b = b0; b < b0 + nb; b++) {
+        double x = x0 + (b - b0) * cw;
         double r = max > 0 ? s->bin_rbytes[b] / max * h : 0;
         double w = max > 0 ? s->bin_wbytes[b] / max * h : 0;
         double half = cw / 2 < 0.5 ? 0.5 : cw / 2;
@@ -195,13 +221,13 @@ static void bandwidth(FILE *out, const struct tr_stats *s)
             fprintf(out,
                     "<rect class=\"mark read\" x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" "
                     "height=\"%.2f\"><title>read %.3g MB/s</title></rect>\n",
-                    x0 + b * cw, base - (r < 1 ? 1 : r), half, r < 1 ? 1 : r,
+                    x, base - (r < 1 ? 1 : r), half, r < 1 ? 1 : r,
                     s->bin_rbytes[b] / sec / 1e6);
         if (w > 0)
             fprintf(out,
                     "<rect class=\"mark write\" x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" "
                     "height=\"%.2f\"><title>write %.3g MB/s</title></rect>\n",
-                    x0 + b * cw + half, base - (w < 1 ? 1 : w), half, w < 1 ? 1 : w,
+                    x + half, base - (w < 1 ? 1 : w), half, w < 1 ? 1 : w,
                     s->bin_wbytes[b] / sec / 1e6);
     }
     if (max == 0)
