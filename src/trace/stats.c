@@ -327,17 +327,41 @@ static long intern_path(struct tr_stats *s, const char *p, size_t n)
     return tr_strtab_intern(&s->paths, p, n);
 }
 
+/* Descriptor tables are kept per process and category: a call through the C library and the
+ * system call under it each open and close "their" descriptor. */
+static uint64_t fdkey(uint32_t cat, uint64_t v)
+{
+    return v | (uint64_t)cat << 48;
+}
+
+/* The path of v (fd, or stream | TR_STREAM_BIT) in cat's table, else in another category's. */
+static int lookup(const struct tr_stats *s, struct tr_proc *pr, uint32_t cat, uint64_t v,
+                  uint32_t *path)
+{
+    if (tr_u64map_get(&pr->fds, fdkey(cat, v), path))
+        return 1;
+    for (uint32_t c = 0; c < s->cats.n; c++)
+        if (c != cat && tr_u64map_get(&pr->fds, fdkey(c, v), path))
+            return 1;
+    return 0;
+}
+
+static int fd_path(const struct tr_stats *s, struct tr_proc *pr, uint32_t cat, int64_t fd,
+                   uint32_t *path)
+{
+    return fd >= 0 && fd < (1ll << 40) && lookup(s, pr, cat, (uint64_t)fd, path);
+}
+
 /* The path a call names, joined to its directory descriptor when relative. */
-static long named_path(struct tr_stats *s, struct tr_proc *pr, const struct tr_event *ev,
-                       int at)
+static long named_path(struct tr_stats *s, struct tr_proc *pr, uint32_t cat,
+                       const struct tr_event *ev, int at)
 {
     const struct tr_arg *a = path_arg(ev), *d;
     uint32_t dir;
 
     if (!a)
         return -2;
-    if (at && a->val[0] != '/' && (d = num_arg(ev, 0)) && d->num >= 0 &&
-        tr_u64map_get(&pr->fds, (uint64_t)d->num, &dir)) {
+    if (at && a->val[0] != '/' && (d = num_arg(ev, 0)) && fd_path(s, pr, cat, d->num, &dir)) {
         const char *ds = s->paths.strs[dir];
         size_t dn = s->paths.lens[dir];
         char *buf = malloc(dn + 1 + a->vlen);
@@ -355,22 +379,18 @@ static long named_path(struct tr_stats *s, struct tr_proc *pr, const struct tr_e
     return intern_path(s, a->val, a->vlen);
 }
 
-static int fd_path(struct tr_proc *pr, int64_t fd, uint32_t *path)
-{
-    return fd >= 0 && tr_u64map_get(&pr->fds, (uint64_t)fd, path);
-}
-
 /* A stream (FILE *) argument of a stdio call: the first pointer we saw returned by fopen. */
-static int stream_path(struct tr_proc *pr, const struct tr_event *ev, uint64_t *key,
-                       uint32_t *path)
+static int stream_path(const struct tr_stats *s, struct tr_proc *pr, uint32_t cat,
+                       const struct tr_event *ev, uint64_t *key, uint32_t *path)
 {
     if (!pr->nstreams)
         return 0;
     for (unsigned i = 0; i < ev->nargs; i++) {
         uint64_t v;
 
-        if (tr_arg_hex(&ev->args[i], &v) && tr_u64map_get(&pr->fds, v | TR_STREAM_BIT, path)) {
-            *key = v | TR_STREAM_BIT;
+        if (tr_arg_hex(&ev->args[i], &v) && v < (1ull << 48) &&
+            lookup(s, pr, cat, v | TR_STREAM_BIT, path)) {
+            *key = fdkey(cat, v | TR_STREAM_BIT);
             return 1;
         }
     }
@@ -581,17 +601,18 @@ int tr_stats_add(struct tr_stats *s, size_t file, const struct tr_event *ev)
     case FC_OPEN:
     case FC_OPENAT:
     case FC_FOPEN:
-        id = named_path(s, pr, ev, f->cls == FC_OPENAT);
+        id = named_path(s, pr, f->cat, ev, f->cls == FC_OPENAT);
         if (id == -1)
             return -1;
         if (id >= 0) {
             path = (uint32_t)id;
             have_path = 1;
-            if (ev->has_ret && ev->ret >= 0 && f->cls != FC_FOPEN) {
-                if (tr_u64map_put(&pr->fds, (uint64_t)ev->ret, path) < 0)
+            if (ev->has_ret && ev->ret >= 0 && ev->ret < (1ll << 40) && f->cls != FC_FOPEN) {
+                if (tr_u64map_put(&pr->fds, fdkey(f->cat, (uint64_t)ev->ret), path) < 0)
                     return -1;
-            } else if (ev->has_ret && ev->ret > 0 && f->cls == FC_FOPEN) {
-                if (tr_u64map_put(&pr->fds, (uint64_t)ev->ret | TR_STREAM_BIT, path) < 0)
+            } else if (ev->has_ret && ev->ret > 0 && ev->ret < (1ll << 48) && f->cls == FC_FOPEN) {
+                if (tr_u64map_put(&pr->fds, fdkey(f->cat, (uint64_t)ev->ret | TR_STREAM_BIT),
+                                  path) < 0)
                     return -1;
                 pr->nstreams++;
             }
@@ -599,10 +620,11 @@ int tr_stats_add(struct tr_stats *s, size_t file, const struct tr_event *ev)
         break;
     case FC_FDOPEN:
         a = num_arg(ev, 0);
-        if (a && fd_path(pr, a->num, &path)) {
+        if (a && fd_path(s, pr, f->cat, a->num, &path)) {
             have_path = 1;
-            if (ev->has_ret && ev->ret > 0) {
-                if (tr_u64map_put(&pr->fds, (uint64_t)ev->ret | TR_STREAM_BIT, path) < 0)
+            if (ev->has_ret && ev->ret > 0 && ev->ret < (1ll << 48)) {
+                if (tr_u64map_put(&pr->fds, fdkey(f->cat, (uint64_t)ev->ret | TR_STREAM_BIT),
+                                  path) < 0)
                     return -1;
                 pr->nstreams++;
             }
@@ -610,13 +632,13 @@ int tr_stats_add(struct tr_stats *s, size_t file, const struct tr_event *ev)
         break;
     case FC_CLOSE:
         a = fd_arg(ev);
-        if (a && fd_path(pr, a->num, &path)) {
+        if (a && fd_path(s, pr, f->cat, a->num, &path)) {
             have_path = 1;
-            tr_u64map_del(&pr->fds, (uint64_t)a->num);
+            tr_u64map_del(&pr->fds, fdkey(f->cat, (uint64_t)a->num));
         }
         break;
     case FC_FCLOSE:
-        if (stream_path(pr, ev, &skey, &path)) {
+        if (stream_path(s, pr, f->cat, ev, &skey, &path)) {
             have_path = 1;
             tr_u64map_del(&pr->fds, skey);
         }
@@ -624,19 +646,21 @@ int tr_stats_add(struct tr_stats *s, size_t file, const struct tr_event *ev)
     case FC_DUP:
     case FC_FCNTL:
         a = fd_arg(ev);
-        if (a && fd_path(pr, a->num, &path)) {
+        if (a && fd_path(s, pr, f->cat, a->num, &path)) {
             const struct tr_arg *cmd = num_arg(ev, 1);
             int dups = f->cls == FC_DUP || (cmd && (cmd->num == 0 || cmd->num == 1030));
 
             have_path = 1;
-            if (dups && ev->has_ret && ev->ret >= 0 && ev->ret != a->num &&
-                tr_u64map_put(&pr->fds, (uint64_t)ev->ret, path) < 0)
+            if (dups && ev->has_ret && ev->ret >= 0 && ev->ret < (1ll << 40) &&
+                ev->ret != a->num &&
+                tr_u64map_put(&pr->fds, fdkey(f->cat, (uint64_t)ev->ret), path) < 0)
                 return -1;
         }
         break;
     case FC_FORK:
         if (ev->has_ret && ev->ret > 0) {
-            struct tr_proc *child = get_proc(s, file, ev->ret);
+            /* In a merged trace pids are moved to their host's range: the child's too. */
+            struct tr_proc *child = get_proc(s, file, ev->ret + (ev->pid - pr->orig_pid));
 
             if (!child || tr_u64map_merge(&child->fds, &pr->fds) < 0)
                 return -1;
@@ -644,7 +668,7 @@ int tr_stats_add(struct tr_stats *s, size_t file, const struct tr_event *ev)
         }
         break;
     case FC_PATHOP:
-        id = named_path(s, pr, ev, 1);
+        id = named_path(s, pr, f->cat, ev, 1);
         if (id == -1)
             return -1;
         if (id >= 0) {
@@ -654,7 +678,7 @@ int tr_stats_add(struct tr_stats *s, size_t file, const struct tr_event *ev)
         break;
     case FC_FREAD:
     case FC_FWRITE:
-        have_path = stream_path(pr, ev, &skey, &path);
+        have_path = stream_path(s, pr, f->cat, ev, &skey, &path);
         s->unresolved += !have_path;
         break;
     default:
@@ -663,9 +687,9 @@ int tr_stats_add(struct tr_stats *s, size_t file, const struct tr_event *ev)
             !(a->klen == 6 && memcmp(a->key, "fildes", 6) == 0))
             a = NULL; /* only a named descriptor counts for other calls */
         if (a)
-            have_path = fd_path(pr, a->num, &path);
+            have_path = fd_path(s, pr, f->cat, a->num, &path);
         else if (f->cls == FC_OTHER)
-            have_path = stream_path(pr, ev, &skey, &path);
+            have_path = stream_path(s, pr, f->cat, ev, &skey, &path);
         if (!have_path && a && a->num >= 0 && a->num <= 2) {
             static const char *const std[] = {"<stdin>", "<stdout>", "<stderr>"};
 

@@ -37,6 +37,11 @@ static void feed(const char *fmt, ...)
          "\"tid\":%d,\"args\":{" args "}}",                                                       \
          ++clock_us, pid, pid)
 
+#define CALLC(pid, cat, name, args)                                                                \
+    feed("{\"name\":\"" name "\",\"cat\":\"" cat "\",\"ph\":\"X\",\"ts\":%d,\"dur\":10,"         \
+         "\"pid\":%d,\"tid\":%d,\"args\":{" args "}}",                                             \
+         ++clock_us, pid, pid)
+
 static int clock_us;
 
 /* The counts of (path, libc); NULL when the path has none. */
@@ -124,6 +129,33 @@ static void test_openat_dup_fork(void **state)
     assert_int_equal(file("rel")->rbytes, 1);
     assert_int_equal(st.unresolved, 1);
     assert_int_equal(st.nprocs, 2);
+}
+
+/* libc and the system call under it: each layer opens and closes its own descriptor (the
+ * system call returns first, so it closes first). */
+static void test_layers(void **state)
+{
+    long c = -1;
+
+    (void)state;
+    CALLC(50, "sys", "openat", "\"dfd\":-100,\"filename\":\"/l/x\",\"flags\":0,\"ret\":3");
+    CALLC(50, "libc", "open", "\"file\":\"/l/x\",\"oflag\":0,\"ret\":3");
+    CALLC(50, "sys", "read", "\"fd\":3,\"buf\":\"0x1\",\"count\":9,\"ret\":9");
+    CALLC(50, "libc", "read", "\"fd\":3,\"buf\":\"0x1\",\"nbytes\":9,\"ret\":9");
+    CALLC(50, "sys", "close", "\"fd\":3,\"ret\":0");
+    CALLC(50, "libc", "close", "\"fd\":3,\"ret\":0");
+    /* A layer that saw no open falls back to another layer's table. */
+    CALLC(50, "libc", "open", "\"file\":\"/l/y\",\"oflag\":0,\"ret\":4");
+    CALLC(50, "sys", "write", "\"fd\":4,\"buf\":\"0x1\",\"count\":5,\"ret\":5");
+    assert_int_equal(file("/l/x")->calls, 3);
+    assert_int_equal(file("/l/x")->rbytes, 9);
+    assert_int_equal(st.unresolved, 0);
+    c = tr_strtab_find(&st.cats, "sys", 3);
+    assert_true(c >= 0);
+    for (size_t i = 0; i < st.nfiles; i++)
+        if (st.files[i].cat == (uint32_t)c &&
+            st.files[i].path == (uint32_t)tr_strtab_find(&st.paths, "/l/y", 4))
+            assert_int_equal(st.files[i].c.wbytes, 5);
 }
 
 static void test_stdio_streams(void **state)
@@ -225,6 +257,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_open_write_close, setup, teardown),
         cmocka_unit_test_setup_teardown(test_openat_dup_fork, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_layers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stdio_streams, setup, teardown),
         cmocka_unit_test_setup_teardown(test_function_stats, setup, teardown),
         cmocka_unit_test_setup_teardown(test_classify_and_names, setup, teardown),
