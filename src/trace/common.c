@@ -1,7 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* common.c - what the verbs share: exit codes, reading the inputs, output helpers. */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "trace.h"
@@ -135,4 +139,57 @@ int tr_collect(const struct tr_opts *o, struct tr_stats *s)
         tr_reader_close(&r);
     }
     return rc;
+}
+
+int tr_out_open(const char *path, char **tmp)
+{
+    struct stat st;
+    int fd;
+
+    *tmp = NULL;
+    /* A device or a pipe (/dev/null, /dev/stdout, a FIFO) is written as it is: never replaced. */
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        if (S_ISDIR(st.st_mode)) {
+            dc_err("%s is a directory", path);
+            return -1;
+        }
+        fd = open(path, O_WRONLY | O_CLOEXEC);
+        if (fd < 0)
+            dc_err("cannot open %s: %s", path, strerror(errno));
+        return fd;
+    }
+    if (asprintf(tmp, "%s.tmpXXXXXX", path) < 0) {
+        *tmp = NULL;
+        dc_err("out of memory");
+        return -1;
+    }
+    fd = mkstemp(*tmp);
+    if (fd < 0) {
+        dc_err("cannot create %s: %s", *tmp, strerror(errno));
+        free(*tmp);
+        *tmp = NULL;
+    }
+    return fd;
+}
+
+int tr_out_commit(const char *path, char **tmp)
+{
+    if (!*tmp)
+        return 0;
+    if (rename(*tmp, path) < 0) {
+        dc_err("cannot rename %s to %s: %s", *tmp, path, strerror(errno));
+        return -1;
+    }
+    free(*tmp);
+    *tmp = NULL;
+    return 0;
+}
+
+void tr_out_abort(char **tmp)
+{
+    if (*tmp) {
+        unlink(*tmp);
+        free(*tmp);
+        *tmp = NULL;
+    }
 }

@@ -326,17 +326,13 @@ int do_merge(const struct tr_opts *o)
             window = WINDOW_MIN;
     }
     m.in = calloc(o->nfiles, sizeof(*m.in));
-    if (!m.in || asprintf(&tmp, "%s.tmpXXXXXX", o->output) < 0) {
-        tmp = NULL;
+    if (!m.in) {
         dc_err("out of memory");
         rc = TR_EXIT_FAIL;
         goto cleanup;
     }
-    fd = mkstemp(tmp);
+    fd = tr_out_open(o->output, &tmp);
     if (fd < 0) {
-        dc_err("cannot create %s: %s", tmp, strerror(errno));
-        free(tmp);
-        tmp = NULL;
         rc = TR_EXIT_FAIL;
         goto cleanup;
     }
@@ -379,18 +375,15 @@ int do_merge(const struct tr_opts *o)
             goto cleanup;
         }
     }
-    if (fsync(fd) < 0 && errno != EINVAL) {
+    if (tmp && fsync(fd) < 0 && errno != EINVAL) {
         dc_err("writing %s: %s", o->output, strerror(errno));
         rc = TR_EXIT_FAIL;
         goto cleanup;
     }
-    if (rename(tmp, o->output) < 0) {
-        dc_err("cannot rename %s to %s: %s", tmp, o->output, strerror(errno));
+    if (tr_out_commit(o->output, &tmp) < 0) {
         rc = TR_EXIT_FAIL;
         goto cleanup;
     }
-    free(tmp);
-    tmp = NULL;
     if (m.late)
         dc_warn("%llu events started more than the window (%zu events per input) before "
                 "where they were written: they are late in the output (--window)",
@@ -405,10 +398,7 @@ cleanup:
         tr_gzout_finish(m.out, err, sizeof(err));
     if (fd >= 0)
         close(fd);
-    if (tmp) {
-        unlink(tmp);
-        free(tmp);
-    }
+    tr_out_abort(&tmp);
     while (m.nheap)
         free(heap_pop(&m));
     free(m.heap);

@@ -454,19 +454,10 @@ int do_report(const struct tr_opts *o)
     rc = tr_collect(o, &s);
     if (rc == TR_EXIT_FAIL)
         goto cleanup;
-    if (asprintf(&tmp, "%s.tmpXXXXXX", o->output) < 0) {
-        tmp = NULL;
-        dc_err("out of memory");
-        rc = TR_EXIT_FAIL;
-        goto cleanup;
-    }
-    fd = mkstemp(tmp);
+    fd = tr_out_open(o->output, &tmp);
     if (fd < 0 || !(out = fdopen(fd, "w"))) {
-        dc_err("cannot create %s: %s", tmp, strerror(errno));
         if (fd >= 0)
             close(fd);
-        free(tmp);
-        tmp = NULL;
         rc = TR_EXIT_FAIL;
         goto cleanup;
     }
@@ -478,20 +469,12 @@ int do_report(const struct tr_opts *o)
         goto cleanup;
     }
     out = NULL;
-    if (rename(tmp, o->output) < 0) {
-        dc_err("cannot rename %s to %s: %s", tmp, o->output, strerror(errno));
+    if (tr_out_commit(o->output, &tmp) < 0)
         rc = TR_EXIT_FAIL;
-        goto cleanup;
-    }
-    free(tmp);
-    tmp = NULL;
 cleanup:
     if (out)
         fclose(out);
-    if (tmp) {
-        unlink(tmp);
-        free(tmp);
-    }
+    tr_out_abort(&tmp);
     tr_stats_free(&s);
     return rc;
 }

@@ -54,6 +54,13 @@ const char *tr_fmt_us(char *buf, size_t len, uint64_t us);
 /* Bytes as "512 B", "12.0 KiB", ... */
 const char *tr_fmt_bytes(char *buf, size_t len, uint64_t b);
 
+/* The output of report and merge: a temp file next to path, renamed over it by tr_out_commit
+ * once complete (a device or pipe such as /dev/null is written directly, *tmp NULL). The fd, or
+ * -1 (error printed). tr_out_abort removes the temp file. */
+int tr_out_open(const char *path, char **tmp);
+int tr_out_commit(const char *path, char **tmp);
+void tr_out_abort(char **tmp);
+
 /* Read every input into stats (summary and report). The exit code. */
 int tr_collect(const struct tr_opts *o, struct tr_stats *s);
 

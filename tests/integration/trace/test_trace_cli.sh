@@ -141,6 +141,12 @@ check_rc "merge of a merged trace is refused: exit 4" 4 "$TR" merge -o "$D/m2.pf
 check_rc "merge with a truncated input: exit 5, output written" 5 "$TR" merge -o "$D/m3.pfw.gz" "$B" "$D/cut.pfw.gz"
 check "and the output is a complete trace" gzip -t "$D/m3.pfw.gz"
 check_rc "merge: output also an input refused" 2 "$TR" merge -o "$B" "$B"
+mkfifo "$D/fifo"
+cat "$D/fifo" >"$D/fifo.out" &
+check_rc "merge into a FIFO: written as it is" 0 "$TR" merge -o "$D/fifo" "$B" "$C"
+wait
+check "the FIFO is still a FIFO" [ -p "$D/fifo" ]
+check "and what came through is the merged trace" cmp -s "$D/fifo.out" "$D/merged.pfw.gz"
 check "no temp files left" [ -z "$(find "$D" -name '*.tmp*')" ]
 # Out of order beyond the window: counted and still written.
 check_rc "merge with a tiny window" 0 "$TR" merge --window 16 -o "$D/m4.pfw.gz" "$B" "$C"

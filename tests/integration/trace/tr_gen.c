@@ -3,9 +3,9 @@
  * tr_gen - write a synthetic trace in the runtime's exact line format, for the tests and the
  * benchmarks of datacrumbs_trace (never installed).
  *
- *   tr_gen [--events N] [--procs P] [--level L] [--seed S] [--ts0 US] [--cut BYTES] OUT
+ *   tr_gen [--events N] [--procs P] [--files F] [--level L] [--seed S] [--ts0 US] [--cut BYTES] OUT
  *
- * Each process opens /data/pP/fileK, writes and reads it through libc with the system call
+ * Each process opens /data/pP/fileK (K < F, 64 by default, over and over), writes and reads it through libc with the system call
  * under each call (cat "sys"), then closes it, over and over; sizes and durations are
  * pseudo-random. Events are in end order, as the runtime writes them. --level 0 writes plain
  * text; --cut keeps only the first BYTES of the compressed file (a node that died).
@@ -43,7 +43,7 @@ static void put(struct out *o, const char *s, int n)
 
 int main(int argc, char **argv)
 {
-    long long events = 1000, procs = 4, level = 6, cut = -1;
+    long long events = 1000, procs = 4, files = 64, level = 6, cut = -1;
     unsigned long long ts0 = 1765000000000000ull;
     unsigned long long id = 0, wbytes = 0, rbytes = 0, nwrite = 0, nread = 0, nopen = 0;
     const char *path = NULL;
@@ -56,6 +56,8 @@ int main(int argc, char **argv)
             events = atoll(argv[++i]);
         else if (i + 1 < argc && strcmp(argv[i], "--procs") == 0)
             procs = atoll(argv[++i]);
+        else if (i + 1 < argc && strcmp(argv[i], "--files") == 0)
+            files = atoll(argv[++i]);
         else if (i + 1 < argc && strcmp(argv[i], "--level") == 0)
             level = atoll(argv[++i]);
         else if (i + 1 < argc && strcmp(argv[i], "--seed") == 0)
@@ -67,7 +69,7 @@ int main(int argc, char **argv)
         else
             path = argv[i];
     }
-    if (!path || procs < 1) {
+    if (!path || procs < 1 || files < 1) {
         fprintf(stderr, "usage: tr_gen [--events N] [--procs P] [--level L] [--seed S] OUT\n");
         return 2;
     }
@@ -89,7 +91,7 @@ int main(int argc, char **argv)
         long long k = 0;
 
         while ((long long)id < events) {
-            long long p = k % procs, pid = 1000 + p, fileno = k / procs;
+            long long p = k % procs, pid = 1000 + p, fileno = (k / procs) % files;
             int ops = 2 + (int)(next() % 6), n;
 
             k++;
