@@ -35,6 +35,13 @@ struct pend {
     char *line;
 };
 
+/* A heap entry: the order key inline, so that sifting never touches the events. */
+struct slot {
+    uint64_t ts;
+    uint64_t order; /* input << 40 | position in the input */
+    struct pend *p;
+};
+
 struct input {
     struct tr_reader r;
     int open, done;
@@ -46,7 +53,7 @@ struct input {
 struct merge {
     const struct tr_opts *o;
     struct input *in;
-    struct pend **heap;
+    struct slot *heap;
     size_t nheap, cap;
     uint64_t seq, next_id, last_ts, late, written;
     struct tr_u64map named; /* output pids that have their process_name event */
@@ -56,33 +63,31 @@ struct merge {
     int rc;
 };
 
-static int pend_less(const struct pend *a, const struct pend *b)
+static int slot_less(const struct slot *a, const struct slot *b)
 {
-    if (a->ts != b->ts)
-        return a->ts < b->ts;
-    if (a->input != b->input)
-        return a->input < b->input;
-    return a->seq < b->seq;
+    return a->ts != b->ts ? a->ts < b->ts : a->order < b->order;
 }
 
 static void heap_push(struct merge *m, struct pend *p)
 {
+    struct slot x = {p->ts, (uint64_t)p->input << 40 | (p->seq & ((1ull << 40) - 1)), p};
     size_t i = m->nheap++;
 
     while (i) {
         size_t up = (i - 1) / 2;
 
-        if (!pend_less(p, m->heap[up]))
+        if (!slot_less(&x, &m->heap[up]))
             break;
         m->heap[i] = m->heap[up];
         i = up;
     }
-    m->heap[i] = p;
+    m->heap[i] = x;
 }
 
 static struct pend *heap_pop(struct merge *m)
 {
-    struct pend *top = m->heap[0], *last = m->heap[--m->nheap];
+    struct pend *top = m->heap[0].p;
+    struct slot last = m->heap[--m->nheap];
     size_t i = 0;
 
     for (;;) {
@@ -90,9 +95,9 @@ static struct pend *heap_pop(struct merge *m)
 
         if (c >= m->nheap)
             break;
-        if (c + 1 < m->nheap && pend_less(m->heap[c + 1], m->heap[c]))
+        if (c + 1 < m->nheap && slot_less(&m->heap[c + 1], &m->heap[c]))
             c++;
-        if (!pend_less(m->heap[c], last))
+        if (!slot_less(&m->heap[c], &last))
             break;
         m->heap[i] = m->heap[c];
         i = c;
@@ -127,7 +132,7 @@ static int pull(struct merge *m, uint32_t i)
         }
         if (m->nheap == m->cap) {
             size_t cap = m->cap ? m->cap * 2 : 1024;
-            struct pend **h = realloc(m->heap, cap * sizeof(*h));
+            struct slot *h = realloc(m->heap, cap * sizeof(*h));
 
             if (!h)
                 return -1;
