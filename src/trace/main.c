@@ -41,7 +41,7 @@ static void usage(FILE *out)
     fprintf(out,
             "Usage: datacrumbs_trace summary [--json] [--top N] TRACE...\n"
             "       datacrumbs_trace report -o FILE.html [--top N] TRACE...\n"
-            "       datacrumbs_trace merge -o OUT.pfw.gz [--level N] TRACE...\n"
+            "       datacrumbs_trace merge -o OUT.pfw.gz [--level N] [--window N] TRACE...\n"
             "       datacrumbs_trace cat [--json] [FILTERS] TRACE...\n"
             "       datacrumbs_trace --help | --version\n"
             "\n"
@@ -61,6 +61,8 @@ static void usage(FILE *out)
             "  --json             summary: one JSON object; cat: the events as JSON lines\n"
             "  --top N            how many files the top lists hold (default 10)\n"
             "  --level N          merge: gzip level 1-9 of the output (default 1)\n"
+            "  --window N         merge: events held per input to order them (default 65536\n"
+            "                     divided by the number of inputs, at least 1024)\n"
             "  --pid LIST, --tid LIST, --cat LIST, --name LIST\n"
             "                     cat: only these (comma-separated) processes, threads,\n"
             "                     categories, functions\n"
