@@ -128,17 +128,32 @@ static int parse_int(const char *s, long lo, long hi, long *v)
 /* Options after the verb. 0, or -1 (usage error, printed). */
 static int parse_cmdline(struct tr_opts *o, const struct cmd *cmd, int argc, char **argv)
 {
-    enum { OPT_JSON = 256, OPT_TOP, OPT_LEVEL, OPT_PID, OPT_TID, OPT_CAT, OPT_NAME, OPT_SINCE,
-           OPT_UNTIL, OPT_WINDOW };
+    enum {
+        OPT_JSON = 256,
+        OPT_TOP,
+        OPT_LEVEL,
+        OPT_PID,
+        OPT_TID,
+        OPT_CAT,
+        OPT_NAME,
+        OPT_SINCE,
+        OPT_UNTIL,
+        OPT_WINDOW
+    };
     static const struct option opts[] = {
-        {"output", required_argument, NULL, 'o'},  {"json", no_argument, NULL, OPT_JSON},
-        {"top", required_argument, NULL, OPT_TOP}, {"level", required_argument, NULL, OPT_LEVEL},
-        {"pid", required_argument, NULL, OPT_PID}, {"tid", required_argument, NULL, OPT_TID},
-        {"cat", required_argument, NULL, OPT_CAT}, {"name", required_argument, NULL, OPT_NAME},
+        {"output", required_argument, NULL, 'o'},
+        {"json", no_argument, NULL, OPT_JSON},
+        {"top", required_argument, NULL, OPT_TOP},
+        {"level", required_argument, NULL, OPT_LEVEL},
+        {"pid", required_argument, NULL, OPT_PID},
+        {"tid", required_argument, NULL, OPT_TID},
+        {"cat", required_argument, NULL, OPT_CAT},
+        {"name", required_argument, NULL, OPT_NAME},
         {"since", required_argument, NULL, OPT_SINCE},
         {"until", required_argument, NULL, OPT_UNTIL},
         {"window", required_argument, NULL, OPT_WINDOW},
-        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
     };
     unsigned given = 0;
     long v;
@@ -174,10 +189,22 @@ static int parse_cmdline(struct tr_opts *o, const struct cmd *cmd, int argc, cha
             bad = parse_int(optarg, 16, 1 << 24, &v);
             o->window = (size_t)v;
             break;
-        case OPT_PID: bit = O_FILTER; bad = add_list(&o->pids, optarg); break;
-        case OPT_TID: bit = O_FILTER; bad = add_list(&o->tids, optarg); break;
-        case OPT_CAT: bit = O_FILTER; bad = add_list(&o->cats, optarg); break;
-        case OPT_NAME: bit = O_FILTER; bad = add_list(&o->names, optarg); break;
+        case OPT_PID:
+            bit = O_FILTER;
+            bad = add_list(&o->pids, optarg);
+            break;
+        case OPT_TID:
+            bit = O_FILTER;
+            bad = add_list(&o->tids, optarg);
+            break;
+        case OPT_CAT:
+            bit = O_FILTER;
+            bad = add_list(&o->cats, optarg);
+            break;
+        case OPT_NAME:
+            bit = O_FILTER;
+            bad = add_list(&o->names, optarg);
+            break;
         case OPT_SINCE:
             bit = O_FILTER;
             o->since = optarg;
@@ -259,8 +286,7 @@ int main(int argc, char **argv)
     }
     cmd = find_cmd(argv[1]);
     if (!cmd) {
-        dc_err("unknown or ambiguous verb '%s' (summary, report, merge, cat; see --help)",
-               argv[1]);
+        dc_err("unknown or ambiguous verb '%s' (summary, report, merge, cat; see --help)", argv[1]);
         return TR_EXIT_USAGE;
     }
     if (parse_cmdline(&o, cmd, argc - 1, argv + 1) < 0) {

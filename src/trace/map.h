@@ -16,7 +16,7 @@ uint64_t tr_hash(const void *data, size_t len);
 struct tr_strtab {
     uint32_t *slots; /* index + 1, 0 for empty */
     size_t nslots;
-    char **strs;    /* NUL-terminated copies */
+    char **strs; /* NUL-terminated copies */
     size_t *lens;
     uint64_t *hashes;
     size_t n, cap;

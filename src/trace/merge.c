@@ -20,9 +20,9 @@
 #include "log.h"
 #include "trace.h"
 
-#define PID_RANGE     10000000LL
-#define WINDOW_TOTAL  65536
-#define WINDOW_MIN    1024
+#define PID_RANGE    10000000LL
+#define WINDOW_TOTAL 65536
+#define WINDOW_MIN   1024
 
 struct pend {
     uint64_t ts, seq;
@@ -197,8 +197,8 @@ static int name_process(struct merge *m, const struct pend *p, int64_t pid)
                  "\"ts\":%llu,\"dur\":0,\"pid\":%lld,\"tid\":%lld,\"args\":{\"name\":\"%s pid "
                  "%lld\",\"host\":\"%s\",\"pid\":%lld,\"user\":\"%s\",\"run\":\"%s\"}}\n",
                  (unsigned long long)m->next_id++, (unsigned long long)p->ts, (long long)pid,
-                 (long long)pid, in->hostname, (long long)p->pid, in->hostname,
-                 (long long)p->pid, in->user, in->run);
+                 (long long)pid, in->hostname, (long long)p->pid, in->hostname, (long long)p->pid,
+                 in->user, in->run);
     if (n < 0 || (size_t)n >= sizeof(line))
         return -1;
     return out_bytes(m, line, (size_t)n);

@@ -26,7 +26,8 @@ int tr_reader_open(struct tr_reader *r, const char *path)
     r->gz = strcmp(path, "-") == 0 ? gzdopen(dup(0), "rb") : gzopen(path, "rb");
     if (!r->gz) {
         r->status = TR_ST_IO;
-        snprintf(r->err, sizeof(r->err), "%s: %s", r->path, errno ? strerror(errno) : "cannot open");
+        snprintf(r->err, sizeof(r->err), "%s: %s", r->path,
+                 errno ? strerror(errno) : "cannot open");
         return -1;
     }
     gzbuffer(r->gz, READ_CHUNK);
@@ -521,8 +522,8 @@ int tr_parse_event(const char *s, size_t n, struct tr_event *ev, const char **wh
         case K_PID:
         case K_TID:
             if (!(q = scan_number(p, e, &v))) {
-                if (p < e && (*p == '"' || *p == '{' || *p == '[' || *p == 't' || *p == 'f' ||
-                              *p == 'n')) {
+                if (p < e &&
+                    (*p == '"' || *p == '{' || *p == '[' || *p == 't' || *p == 'f' || *p == 'n')) {
                     *why = "\"id\", \"ts\", \"dur\", \"pid\" and \"tid\" must be numbers";
                     return -1;
                 }
@@ -569,10 +570,12 @@ end:
         *why = "an event lacks the key \"ph\"";
         return -1;
     }
-    need = ev->ph == 'X' ? (K_NAME | K_CAT | K_TS | K_DUR | K_PID | K_TID) : ev->ph == 'M' ? (K_NAME | K_PID) : 0;
+    need = ev->ph == 'X'   ? (K_NAME | K_CAT | K_TS | K_DUR | K_PID | K_TID)
+           : ev->ph == 'M' ? (K_NAME | K_PID)
+                           : 0;
     if ((seen & need) != need) {
-        static const char *const names[] = {"id", "name", "cat", "ph", "ts",
-                                            "dur", "pid", "tid", "args"};
+        static const char *const names[] = {"id",  "name", "cat", "ph",  "ts",
+                                            "dur", "pid",  "tid", "args"};
         static char msg[9][48];
         unsigned miss = need & ~seen;
 

@@ -14,8 +14,8 @@
 #include "log.h"
 #include "trace.h"
 
-#define W       960 /* chart width */
-#define LABEL_W 230 /* left column for labels */
+#define W        960 /* chart width */
+#define LABEL_W  230 /* left column for labels */
 #define MAX_ROWS 40  /* processes on the timeline, functions on the bar charts */
 
 static void html_str(FILE *out, const char *s, size_t n)
@@ -49,32 +49,41 @@ static const char style[] =
     "body{font-family:sans-serif;margin:24px;color:#222;max-width:1000px}"
     "h1{font-size:22px}h2{font-size:17px;margin-top:28px;border-bottom:1px solid #ccc}"
     "table{border-collapse:collapse;font-size:13px}td,th{padding:3px 8px;text-align:right}"
-    "td.l,th.l{text-align:left}th{cursor:pointer;background:#eee}tr:nth-child(even){background:#f7f7f7}"
+    "td.l,th.l{text-align:left}th{cursor:pointer;background:#eee}tr:nth-child(even){background:#"
+    "f7f7f7}"
     "svg{display:block;margin:8px 0}svg text{font-size:11px;fill:#333}"
     ".read{fill:#1f77b4}.write{fill:#ff7f0e}.busy{fill:#2ca02c}.bar{fill:#6a51a3}"
     ".axis{stroke:#999;stroke-width:1}.note{color:#666;font-size:12px}";
 
 /* The page's own check (the browser test reads it) and the table sort. */
 static const char script[] =
-    "(function(){var errs=[];window.addEventListener('error',function(e){errs.push(String(e.message));"
+    "(function(){var "
+    "errs=[];window.addEventListener('error',function(e){errs.push(String(e.message));"
     "document.body.setAttribute('data-errors',errs.join('|'));});"
     "var charts=document.querySelectorAll('svg.chart'),drawn=0;"
     "charts.forEach(function(c){var n=0;c.querySelectorAll('.mark').forEach(function(m){"
-    "var b=m.getBBox();if(b.width>0&&b.height>0)n++;});c.setAttribute('data-drawn',n);if(n>0)drawn++;});"
+    "var "
+    "b=m.getBBox();if(b.width>0&&b.height>0)n++;});c.setAttribute('data-drawn',n);if(n>0)drawn++;})"
+    ";"
     "document.body.setAttribute('data-charts',charts.length);"
     "document.body.setAttribute('data-charts-drawn',drawn);"
-    "document.querySelectorAll('table.sortable th').forEach(function(th,i){th.addEventListener('click',"
+    "document.querySelectorAll('table.sortable "
+    "th').forEach(function(th,i){th.addEventListener('click',"
     "function(){var tb=th.closest('table').tBodies[0],rows=Array.prototype.slice.call(tb.rows),"
     "num=th.getAttribute('data-num')==='1',dir=th.getAttribute('data-dir')==='1'?-1:1;"
-    "th.setAttribute('data-dir',dir===1?'1':'0');rows.sort(function(a,b){var x=a.cells[i].getAttribute('data-v')"
+    "th.setAttribute('data-dir',dir===1?'1':'0');rows.sort(function(a,b){var "
+    "x=a.cells[i].getAttribute('data-v')"
     "||a.cells[i].textContent,y=b.cells[i].getAttribute('data-v')||b.cells[i].textContent;"
-    "return num?dir*(Number(x)-Number(y)):dir*x.localeCompare(y);});rows.forEach(function(r){tb.appendChild(r);});});});"
+    "return "
+    "num?dir*(Number(x)-Number(y)):dir*x.localeCompare(y);});rows.forEach(function(r){tb."
+    "appendChild(r);});});});"
     "document.body.setAttribute('data-ready','1');})();";
 
 static void svg_open(FILE *out, const char *id, int h, const char *label)
 {
-    fprintf(out, "<svg class=\"chart\" id=\"%s\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
-                 "role=\"img\" aria-label=\"%s\" xmlns=\"http://www.w3.org/2000/svg\">\n",
+    fprintf(out,
+            "<svg class=\"chart\" id=\"%s\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
+            "role=\"img\" aria-label=\"%s\" xmlns=\"http://www.w3.org/2000/svg\">\n",
             id, W, h, W, h, label);
 }
 
@@ -208,8 +217,8 @@ static void bandwidth(FILE *out, const struct tr_stats *s)
           "through the C library that is also traced as a system call counts twice).</p>\n",
           out);
     svg_open(out, "bandwidth", h + 40, "Bandwidth over time");
-    fprintf(out, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%.3g MB/s</text>\n", x0 - 6,
-            top + 10, max / sec / 1e6);
+    fprintf(out, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%.3g MB/s</text>\n", x0 - 6, top + 10,
+            max / sec / 1e6);
     fprintf(out, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">0</text>\n", x0 - 6, base);
     for (int b = b0; b < b0 + nb; b++) {
         double x = x0 + (b - b0) * cw;
@@ -221,8 +230,7 @@ static void bandwidth(FILE *out, const struct tr_stats *s)
             fprintf(out,
                     "<rect class=\"mark read\" x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" "
                     "height=\"%.2f\"><title>read %.3g MB/s</title></rect>\n",
-                    x, base - (r < 1 ? 1 : r), half, r < 1 ? 1 : r,
-                    s->bin_rbytes[b] / sec / 1e6);
+                    x, base - (r < 1 ? 1 : r), half, r < 1 ? 1 : r, s->bin_rbytes[b] / sec / 1e6);
         if (w > 0)
             fprintf(out,
                     "<rect class=\"mark write\" x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" "
@@ -312,7 +320,8 @@ static void sizes(FILE *out, const struct tr_stats *s)
     }
     fprintf(out, "<line class=\"axis\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>\n", x0, base, x1,
             base);
-    fprintf(out, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%.0f</text>\n", x0 - 6, top + 10, max);
+    fprintf(out, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%.0f</text>\n", x0 - 6, top + 10,
+            max);
     if (max == 0)
         fprintf(out, "<text x=\"%d\" y=\"%d\">no read or write calls</text>\n", x0 + 10,
                 top + h / 2);
@@ -323,8 +332,9 @@ static void files_table(FILE *out, const struct tr_stats *s, const size_t *order
 {
     char b1[32];
 
-    fprintf(out, "<h2>Top files</h2>\n<p class=\"note\">The %d files that moved the most bytes "
-                 "(of %zu paths); click a column to sort.</p>\n",
+    fprintf(out,
+            "<h2>Top files</h2>\n<p class=\"note\">The %d files that moved the most bytes "
+            "(of %zu paths); click a column to sort.</p>\n",
             top, s->paths.n);
     fputs("<table class=\"sortable\" id=\"files\"><thead><tr><th class=\"l\">path</th>"
           "<th class=\"l\">category</th><th data-num=\"1\">opens</th><th data-num=\"1\">reads"
@@ -461,8 +471,7 @@ int do_report(const struct tr_opts *o)
         rc = TR_EXIT_FAIL;
         goto cleanup;
     }
-    if (write_report(out, &s, o->top) < 0 || fflush(out) != 0 || ferror(out) ||
-        fclose(out) != 0) {
+    if (write_report(out, &s, o->top) < 0 || fflush(out) != 0 || ferror(out) || fclose(out) != 0) {
         out = NULL;
         dc_err("writing %s failed", o->output);
         rc = TR_EXIT_FAIL;

@@ -6,7 +6,8 @@
 #include <string.h>
 
 const char *const tr_size_labels[TR_SIZE_BUCKETS] = {
-    "0-100", "100-1K", "1K-10K", "10K-100K", "100K-1M", "1M-4M", "4M-10M", "10M-100M", "100M-1G", "1G+",
+    "0-100", "100-1K", "1K-10K",   "10K-100K", "100K-1M",
+    "1M-4M", "4M-10M", "10M-100M", "100M-1G",  "1G+",
 };
 
 unsigned tr_size_bucket(uint64_t n)
@@ -25,26 +26,26 @@ static const struct {
     const char *name;
     enum tr_class cls;
 } class_names[] = {
-    {"open", FC_OPEN},       {"creat", FC_OPEN},       {"openat", FC_OPENAT},
-    {"openat2", FC_OPENAT},  {"fopen", FC_FOPEN},      {"freopen", FC_FOPEN},
-    {"fdopen", FC_FDOPEN},   {"close", FC_CLOSE},      {"fclose", FC_FCLOSE},
-    {"dup", FC_DUP},         {"dup2", FC_DUP},         {"dup3", FC_DUP},
-    {"fcntl", FC_FCNTL},     {"fork", FC_FORK},        {"vfork", FC_FORK},
-    {"Fork", FC_FORK},       {"libc_fork", FC_FORK},   {"clone", FC_FORK},
-    {"clone3", FC_FORK},     {"read", FC_READ},        {"pread", FC_READ},
-    {"readv", FC_READ},      {"preadv", FC_READ},      {"preadv2", FC_READ},
-    {"write", FC_WRITE},     {"pwrite", FC_WRITE},     {"writev", FC_WRITE},
-    {"pwritev", FC_WRITE},   {"pwritev2", FC_WRITE},   {"fread", FC_FREAD},
-    {"fwrite", FC_FWRITE},   {"stat", FC_PATHOP},      {"lstat", FC_PATHOP},
-    {"xstat", FC_PATHOP},    {"lxstat", FC_PATHOP},    {"newstat", FC_PATHOP},
-    {"newlstat", FC_PATHOP}, {"statx", FC_PATHOP},     {"access", FC_PATHOP},
+    {"open", FC_OPEN},        {"creat", FC_OPEN},        {"openat", FC_OPENAT},
+    {"openat2", FC_OPENAT},   {"fopen", FC_FOPEN},       {"freopen", FC_FOPEN},
+    {"fdopen", FC_FDOPEN},    {"close", FC_CLOSE},       {"fclose", FC_FCLOSE},
+    {"dup", FC_DUP},          {"dup2", FC_DUP},          {"dup3", FC_DUP},
+    {"fcntl", FC_FCNTL},      {"fork", FC_FORK},         {"vfork", FC_FORK},
+    {"Fork", FC_FORK},        {"libc_fork", FC_FORK},    {"clone", FC_FORK},
+    {"clone3", FC_FORK},      {"read", FC_READ},         {"pread", FC_READ},
+    {"readv", FC_READ},       {"preadv", FC_READ},       {"preadv2", FC_READ},
+    {"write", FC_WRITE},      {"pwrite", FC_WRITE},      {"writev", FC_WRITE},
+    {"pwritev", FC_WRITE},    {"pwritev2", FC_WRITE},    {"fread", FC_FREAD},
+    {"fwrite", FC_FWRITE},    {"stat", FC_PATHOP},       {"lstat", FC_PATHOP},
+    {"xstat", FC_PATHOP},     {"lxstat", FC_PATHOP},     {"newstat", FC_PATHOP},
+    {"newlstat", FC_PATHOP},  {"statx", FC_PATHOP},      {"access", FC_PATHOP},
     {"faccessat", FC_PATHOP}, {"faccessat2", FC_PATHOP}, {"unlink", FC_PATHOP},
-    {"unlinkat", FC_PATHOP}, {"truncate", FC_PATHOP},  {"mkdir", FC_PATHOP},
-    {"mkdirat", FC_PATHOP},  {"rmdir", FC_PATHOP},     {"opendir", FC_PATHOP},
-    {"readlink", FC_PATHOP}, {"readlinkat", FC_PATHOP}, {"rename", FC_PATHOP},
-    {"renameat", FC_PATHOP}, {"renameat2", FC_PATHOP}, {"statfs", FC_PATHOP},
-    {"fstatat", FC_PATHOP},  {"newfstatat", FC_PATHOP}, {"fxstatat", FC_PATHOP},
-    {"chmod", FC_PATHOP},    {"chown", FC_PATHOP},
+    {"unlinkat", FC_PATHOP},  {"truncate", FC_PATHOP},   {"mkdir", FC_PATHOP},
+    {"mkdirat", FC_PATHOP},   {"rmdir", FC_PATHOP},      {"opendir", FC_PATHOP},
+    {"readlink", FC_PATHOP},  {"readlinkat", FC_PATHOP}, {"rename", FC_PATHOP},
+    {"renameat", FC_PATHOP},  {"renameat2", FC_PATHOP},  {"statfs", FC_PATHOP},
+    {"fstatat", FC_PATHOP},   {"newfstatat", FC_PATHOP}, {"fxstatat", FC_PATHOP},
+    {"chmod", FC_PATHOP},     {"chown", FC_PATHOP},
 };
 
 enum tr_class tr_classify(const char *name, size_t len)
@@ -569,18 +570,10 @@ int tr_stats_add(struct tr_stats *s, size_t file, const struct tr_event *ev)
     if (ev->has_ret && ev->ret < 0)
         f->errors++;
     switch (f->cls) {
-    case FC_READ:
-        rb = ev->has_ret && ev->ret > 0 ? (uint64_t)ev->ret : 0;
-        break;
-    case FC_WRITE:
-        wb = ev->has_ret && ev->ret > 0 ? (uint64_t)ev->ret : 0;
-        break;
-    case FC_FREAD:
-        rb = ev->has_ret && ev->ret > 0 ? (uint64_t)ev->ret * stdio_size(ev) : 0;
-        break;
-    case FC_FWRITE:
-        wb = ev->has_ret && ev->ret > 0 ? (uint64_t)ev->ret * stdio_size(ev) : 0;
-        break;
+    case FC_READ: rb = ev->has_ret && ev->ret > 0 ? (uint64_t)ev->ret : 0; break;
+    case FC_WRITE: wb = ev->has_ret && ev->ret > 0 ? (uint64_t)ev->ret : 0; break;
+    case FC_FREAD: rb = ev->has_ret && ev->ret > 0 ? (uint64_t)ev->ret * stdio_size(ev) : 0; break;
+    case FC_FWRITE: wb = ev->has_ret && ev->ret > 0 ? (uint64_t)ev->ret * stdio_size(ev) : 0; break;
     default: break;
     }
     if (f->cls == FC_READ || f->cls == FC_FREAD) {
@@ -651,8 +644,7 @@ int tr_stats_add(struct tr_stats *s, size_t file, const struct tr_event *ev)
             int dups = f->cls == FC_DUP || (cmd && (cmd->num == 0 || cmd->num == 1030));
 
             have_path = 1;
-            if (dups && ev->has_ret && ev->ret >= 0 && ev->ret < (1ll << 40) &&
-                ev->ret != a->num &&
+            if (dups && ev->has_ret && ev->ret >= 0 && ev->ret < (1ll << 40) && ev->ret != a->num &&
                 tr_u64map_put(&pr->fds, fdkey(f->cat, (uint64_t)ev->ret), path) < 0)
                 return -1;
         }

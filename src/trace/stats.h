@@ -37,8 +37,8 @@ enum tr_class {
 };
 
 struct tr_func {
-    uint32_t cat;  /* index in stats.cats */
-    char *name;    /* raw (JSON-escaped) */
+    uint32_t cat; /* index in stats.cats */
+    char *name;   /* raw (JSON-escaped) */
     enum tr_class cls;
     uint64_t calls, dur, errors, rbytes, wbytes;
     struct tr_hist hist;
@@ -49,10 +49,10 @@ struct tr_counts {
 };
 
 struct tr_proc {
-    uint32_t file;   /* input file index */
-    int64_t pid;     /* as in the file */
+    uint32_t file;    /* input file index */
+    int64_t pid;      /* as in the file */
     int64_t orig_pid; /* the node's pid (differs in merged traces) */
-    uint32_t host;   /* index in stats.hosts */
+    uint32_t host;    /* index in stats.hosts */
     uint64_t first_ts, last_end;
     struct tr_u64map fds; /* fd, or stream pointer | TR_STREAM_BIT -> path index */
     unsigned nstreams;

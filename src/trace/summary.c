@@ -174,8 +174,8 @@ int tr_summary_text(FILE *out, const struct tr_stats *s, int top)
         const struct tr_func *f = s->funcs[fo[k]];
 
         put_cat(out, s, f->cat, f->name, 24);
-        fprintf(out, " %10llu %10s %9s %9s %9s %14llu %14llu %8llu\n",
-                (unsigned long long)f->calls, tr_fmt_us(b1, sizeof(b1), f->dur),
+        fprintf(out, " %10llu %10s %9s %9s %9s %14llu %14llu %8llu\n", (unsigned long long)f->calls,
+                tr_fmt_us(b1, sizeof(b1), f->dur),
                 tr_fmt_us(b2, sizeof(b2), f->calls ? f->dur / f->calls : 0),
                 tr_fmt_us(b3, sizeof(b3), tr_hist_quantile(&f->hist, 0.5)),
                 tr_fmt_us(b4, sizeof(b4), tr_hist_quantile(&f->hist, 0.99)),
@@ -184,8 +184,8 @@ int tr_summary_text(FILE *out, const struct tr_stats *s, int top)
     }
 
     fputs("\nby process:\n", out);
-    fprintf(out, "  %-20s %10s %-8s %10s %10s %14s %14s %8s\n", "host", "pid", "category",
-            "calls", "time", "read", "written", "errors");
+    fprintf(out, "  %-20s %10s %-8s %10s %10s %14s %14s %8s\n", "host", "pid", "category", "calls",
+            "time", "read", "written", "errors");
     for (size_t i = 0; i < s->nprocs; i++) {
         const struct tr_proc *p = s->procs[i];
 
@@ -204,8 +204,8 @@ int tr_summary_text(FILE *out, const struct tr_stats *s, int top)
 
     fprintf(out, "\nby file (%zu path%s, top %d by bytes):\n", s->paths.n,
             s->paths.n == 1 ? "" : "s", top);
-    fprintf(out, "  %-8s %6s %8s %8s %14s %14s %10s  %s\n", "category", "opens", "reads",
-            "writes", "read", "written", "time", "path");
+    fprintf(out, "  %-8s %6s %8s %8s %14s %14s %10s  %s\n", "category", "opens", "reads", "writes",
+            "read", "written", "time", "path");
     for (size_t k = 0; k < s->nfiles && (int)k < top; k++) {
         const struct tr_fstat *f = &s->files[by_bytes[k]];
 
@@ -226,8 +226,7 @@ int tr_summary_text(FILE *out, const struct tr_stats *s, int top)
         putc('\n', out);
     }
     if (s->unresolved)
-        fprintf(out,
-                "\n%llu calls on descriptors opened before tracing started (no path known)\n",
+        fprintf(out, "\n%llu calls on descriptors opened before tracing started (no path known)\n",
                 (unsigned long long)s->unresolved);
 out:
     free(fo);
@@ -261,9 +260,8 @@ static void json_counts(FILE *out, const struct tr_counts *c)
     fprintf(out,
             "\"calls\":%llu,\"total_us\":%llu,\"bytes_read\":%llu,\"bytes_written\":%llu,"
             "\"errors\":%llu",
-            (unsigned long long)c->calls, (unsigned long long)c->dur,
-            (unsigned long long)c->rbytes, (unsigned long long)c->wbytes,
-            (unsigned long long)c->errors);
+            (unsigned long long)c->calls, (unsigned long long)c->dur, (unsigned long long)c->rbytes,
+            (unsigned long long)c->wbytes, (unsigned long long)c->errors);
 }
 
 static void json_file(FILE *out, const struct tr_stats *s, const struct tr_fstat *f)
@@ -353,8 +351,8 @@ int tr_summary_json(FILE *out, const struct tr_stats *s, int top)
                 fprintf(out, "%s\n {\"host\":", first ? "" : ",");
                 tr_put_json_str(out, s->hosts.strs[p->host], s->hosts.lens[p->host]);
                 fprintf(out, ",\"pid\":%lld,\"cat\":\"%s\",\"start_us\":%llu,\"end_us\":%llu,",
-                        (long long)p->orig_pid, s->cats.strs[c],
-                        (unsigned long long)p->first_ts, (unsigned long long)p->last_end);
+                        (long long)p->orig_pid, s->cats.strs[c], (unsigned long long)p->first_ts,
+                        (unsigned long long)p->last_end);
                 json_counts(out, &p->by_cat[c]);
                 putc('}', out);
                 first = 0;

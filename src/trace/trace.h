@@ -33,7 +33,7 @@ struct tr_opts {
     const char *output; /* -o */
     int json;
     int top;
-    int level; /* merge: gzip level */
+    int level;     /* merge: gzip level */
     size_t window; /* merge: events held per input to put them in order */
     struct tr_list pids, tids, cats, names;
     const char *since, *until;

@@ -5,11 +5,11 @@
  *
  *   tr_gen [--events N] [--procs P] [--files F] [--level L] [--seed S] [--ts0 US] [--cut BYTES] OUT
  *
- * Each process opens /data/pP/fileK (K < F, 64 by default, over and over), writes and reads it through libc with the system call
- * under each call (cat "sys"), then closes it, over and over; sizes and durations are
- * pseudo-random. Events are in end order, as the runtime writes them. --level 0 writes plain
- * text; --cut keeps only the first BYTES of the compressed file (a node that died).
- * On stdout: the totals the trace holds ("events N", "libc_write_bytes N", ...).
+ * Each process opens /data/pP/fileK (K < F, 64 by default, over and over), writes and reads it
+ * through libc with the system call under each call (cat "sys"), then closes it, over and over;
+ * sizes and durations are pseudo-random. Events are in end order, as the runtime writes them.
+ * --level 0 writes plain text; --cut keeps only the first BYTES of the compressed file (a node that
+ * died). On stdout: the totals the trace holds ("events N", "libc_write_bytes N", ...).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -96,11 +96,12 @@ int main(int argc, char **argv)
 
             k++;
             /* open: libc then the syscall under it (which returns first). */
-            n = snprintf(line, sizeof(line),
-                         "{\"id\":%llu,\"name\":\"openat\",\"cat\":\"sys\",\"ph\":\"X\",\"ts\":%llu,"
-                         "\"dur\":%d,\"pid\":%lld,\"tid\":%lld,\"args\":{\"dfd\":-100,\"filename\":"
-                         "\"/data/p%lld/file%lld\",\"flags\":577,\"mode\":438,\"ret\":3}}\n",
-                         id++, t + 1, 3 + (int)(next() % 20), pid, pid, p, fileno);
+            n = snprintf(
+                line, sizeof(line),
+                "{\"id\":%llu,\"name\":\"openat\",\"cat\":\"sys\",\"ph\":\"X\",\"ts\":%llu,"
+                "\"dur\":%d,\"pid\":%lld,\"tid\":%lld,\"args\":{\"dfd\":-100,\"filename\":"
+                "\"/data/p%lld/file%lld\",\"flags\":577,\"mode\":438,\"ret\":3}}\n",
+                id++, t + 1, 3 + (int)(next() % 20), pid, pid, p, fileno);
             put(&o, line, n);
             n = snprintf(line, sizeof(line),
                          "{\"id\":%llu,\"name\":\"open\",\"cat\":\"libc\",\"ph\":\"X\",\"ts\":%llu,"
@@ -114,19 +115,21 @@ int main(int argc, char **argv)
                 int wr = next() % 2, sz = 1 << (8 + next() % 14), d = 2 + (int)(next() % 500);
                 const char *nm = wr ? "write" : "read";
 
-                n = snprintf(line, sizeof(line),
-                             "{\"id\":%llu,\"name\":\"%s\",\"cat\":\"sys\",\"ph\":\"X\",\"ts\":%llu,"
-                             "\"dur\":%d,\"pid\":%lld,\"tid\":%lld,\"args\":{\"fd\":3,\"buf\":"
-                             "\"0x7ffc%08llx\",\"count\":%d,\"ret\":%d}}\n",
-                             id++, nm, t + 1, d, pid, pid,
-                             (unsigned long long)(next() & 0xffffffff), sz, sz);
+                n = snprintf(
+                    line, sizeof(line),
+                    "{\"id\":%llu,\"name\":\"%s\",\"cat\":\"sys\",\"ph\":\"X\",\"ts\":%llu,"
+                    "\"dur\":%d,\"pid\":%lld,\"tid\":%lld,\"args\":{\"fd\":3,\"buf\":"
+                    "\"0x7ffc%08llx\",\"count\":%d,\"ret\":%d}}\n",
+                    id++, nm, t + 1, d, pid, pid, (unsigned long long)(next() & 0xffffffff), sz,
+                    sz);
                 put(&o, line, n);
-                n = snprintf(line, sizeof(line),
-                             "{\"id\":%llu,\"name\":\"%s\",\"cat\":\"libc\",\"ph\":\"X\",\"ts\":%llu,"
-                             "\"dur\":%d,\"pid\":%lld,\"tid\":%lld,\"args\":{\"fd\":3,\"buf\":"
-                             "\"0x7ffc%08llx\",\"n\":%d,\"ret\":%d}}\n",
-                             id++, nm, t, d + 3, pid, pid,
-                             (unsigned long long)(next() & 0xffffffff), sz, sz);
+                n = snprintf(
+                    line, sizeof(line),
+                    "{\"id\":%llu,\"name\":\"%s\",\"cat\":\"libc\",\"ph\":\"X\",\"ts\":%llu,"
+                    "\"dur\":%d,\"pid\":%lld,\"tid\":%lld,\"args\":{\"fd\":3,\"buf\":"
+                    "\"0x7ffc%08llx\",\"n\":%d,\"ret\":%d}}\n",
+                    id++, nm, t, d + 3, pid, pid, (unsigned long long)(next() & 0xffffffff), sz,
+                    sz);
                 put(&o, line, n);
                 if (wr) {
                     wbytes += (unsigned long long)sz;
@@ -137,10 +140,11 @@ int main(int argc, char **argv)
                 }
                 t += (unsigned long long)d + 10;
             }
-            n = snprintf(line, sizeof(line),
-                         "{\"id\":%llu,\"name\":\"close\",\"cat\":\"libc\",\"ph\":\"X\",\"ts\":%llu,"
-                         "\"dur\":%d,\"pid\":%lld,\"tid\":%lld,\"args\":{\"fd\":3,\"ret\":0}}\n",
-                         id++, t, 2 + (int)(next() % 5), pid, pid);
+            n = snprintf(
+                line, sizeof(line),
+                "{\"id\":%llu,\"name\":\"close\",\"cat\":\"libc\",\"ph\":\"X\",\"ts\":%llu,"
+                "\"dur\":%d,\"pid\":%lld,\"tid\":%lld,\"args\":{\"fd\":3,\"ret\":0}}\n",
+                id++, t, 2 + (int)(next() % 5), pid, pid);
             put(&o, line, n);
             t += 10;
         }

@@ -61,8 +61,7 @@ int main(int argc, char **argv)
     }
     close(p[0]);
     must(write(p[1], "g", 1) == 1, "write");
-    must(waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0,
-         "child");
+    must(waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0, "child");
     close(fd);
     fd = open(a, O_RDONLY);
     must(fd >= 0, a);

@@ -122,7 +122,8 @@ static void test_empty_and_one(void **state)
 
 static void test_merge(void **state)
 {
-    struct tr_hist *a = calloc(1, sizeof(*a)), *b = calloc(1, sizeof(*b)), *c = calloc(1, sizeof(*c));
+    struct tr_hist *a = calloc(1, sizeof(*a)), *b = calloc(1, sizeof(*b)),
+                   *c = calloc(1, sizeof(*c));
 
     (void)state;
     tr_hist_init(a);
@@ -145,8 +146,10 @@ static void test_merge(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_small_values_exact), cmocka_unit_test(test_wide_values),
-        cmocka_unit_test(test_durations),          cmocka_unit_test(test_empty_and_one),
+        cmocka_unit_test(test_small_values_exact),
+        cmocka_unit_test(test_wide_values),
+        cmocka_unit_test(test_durations),
+        cmocka_unit_test(test_empty_and_one),
         cmocka_unit_test(test_merge),
     };
 

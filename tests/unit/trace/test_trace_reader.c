@@ -19,9 +19,10 @@ static int parse(const char *s, struct tr_event *ev, const char **why)
 
 static void test_parse_runtime_line(void **state)
 {
-    const char *s = "{\"id\":7,\"name\":\"write\",\"cat\":\"libc\",\"ph\":\"X\",\"ts\":1765000000123456,"
-                    "\"dur\":12,\"pid\":4242,\"tid\":4243,\"args\":{\"fd\":1,\"buf\":\"0x7ffc00\","
-                    "\"n\":4096,\"ret\":-1}}";
+    const char *s =
+        "{\"id\":7,\"name\":\"write\",\"cat\":\"libc\",\"ph\":\"X\",\"ts\":1765000000123456,"
+        "\"dur\":12,\"pid\":4242,\"tid\":4243,\"args\":{\"fd\":1,\"buf\":\"0x7ffc00\","
+        "\"n\":4096,\"ret\":-1}}";
     struct tr_event ev;
     const char *why;
     uint64_t p;
@@ -53,9 +54,10 @@ static void test_parse_runtime_line(void **state)
 
 static void test_parse_strings_and_unescape(void **state)
 {
-    const char *s = "{ \"name\" : \"open\" , \"cat\":\"sys\",\"ph\":\"X\",\"ts\":1,\"dur\":0,\"pid\":1,"
-                    "\"tid\":1,\"extra\":[1,{\"a\":null},true],\"args\":{\"file\":\"/tmp/a\\\"b\\\\c"
-                    "\\u00e9\\ud83d\\ude00\\n\",\"x\":{\"nested\":[]},\"f\":1.5e3}}";
+    const char *s =
+        "{ \"name\" : \"open\" , \"cat\":\"sys\",\"ph\":\"X\",\"ts\":1,\"dur\":0,\"pid\":1,"
+        "\"tid\":1,\"extra\":[1,{\"a\":null},true],\"args\":{\"file\":\"/tmp/a\\\"b\\\\c"
+        "\\u00e9\\ud83d\\ude00\\n\",\"x\":{\"nested\":[]},\"f\":1.5e3}}";
     struct tr_event ev;
     const char *why;
     char out[64];
@@ -111,9 +113,8 @@ static void test_parse_errors(void **state)
         assert_string_equal(why, bad[i].why);
     }
     /* A metadata event needs only name, ph and pid. */
-    assert_int_equal(parse("{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":3,\"args\":{}}", &ev,
-                           &why),
-                     0);
+    assert_int_equal(
+        parse("{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":3,\"args\":{}}", &ev, &why), 0);
     /* Deep nesting is refused, not a stack overflow. */
     {
         char deep[400] = "{\"name\":\"r\",\"ph\":\"i\",\"pid\":1,\"x\":";
@@ -165,7 +166,7 @@ static long read_all(const char *name, struct tr_reader *r)
 }
 
 #define EV(i)                                                                                      \
-    "{\"id\":" #i ",\"name\":\"read\",\"cat\":\"sys\",\"ph\":\"X\",\"ts\":" #i                    \
+    "{\"id\":" #i ",\"name\":\"read\",\"cat\":\"sys\",\"ph\":\"X\",\"ts\":" #i                     \
     ",\"dur\":1,\"pid\":1,\"tid\":1,\"args\":{\"fd\":3,\"count\":10,\"ret\":10}}\n"
 
 static void test_reader_files(void **state)
@@ -184,8 +185,11 @@ static void test_reader_files(void **state)
     assert_int_equal(read_all("good.pfw", &r), 3);
     assert_int_equal(r.status, TR_ST_OK);
     /* Trailing commas and CRLF, as other writers leave them. */
-    write_file("commas.pfw", "[\r\n" "{\"name\":\"a\",\"cat\":\"c\",\"ph\":\"X\",\"ts\":1,\"dur\":1,"
-                             "\"pid\":1,\"tid\":1},\r\n\n]\r\n", 0, -1);
+    write_file("commas.pfw",
+               "[\r\n"
+               "{\"name\":\"a\",\"cat\":\"c\",\"ph\":\"X\",\"ts\":1,\"dur\":1,"
+               "\"pid\":1,\"tid\":1},\r\n\n]\r\n",
+               0, -1);
     assert_int_equal(read_all("commas.pfw", &r), 1);
     assert_int_equal(r.status, TR_ST_OK);
 

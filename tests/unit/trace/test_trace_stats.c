@@ -34,11 +34,11 @@ static void feed(const char *fmt, ...)
 
 #define CALL(pid, name, args)                                                                      \
     feed("{\"name\":\"" name "\",\"cat\":\"libc\",\"ph\":\"X\",\"ts\":%d,\"dur\":10,\"pid\":%d,"   \
-         "\"tid\":%d,\"args\":{" args "}}",                                                       \
+         "\"tid\":%d,\"args\":{" args "}}",                                                        \
          ++clock_us, pid, pid)
 
 #define CALLC(pid, cat, name, args)                                                                \
-    feed("{\"name\":\"" name "\",\"cat\":\"" cat "\",\"ph\":\"X\",\"ts\":%d,\"dur\":10,"         \
+    feed("{\"name\":\"" name "\",\"cat\":\"" cat "\",\"ph\":\"X\",\"ts\":%d,\"dur\":10,"           \
          "\"pid\":%d,\"tid\":%d,\"args\":{" args "}}",                                             \
          ++clock_us, pid, pid)
 
@@ -162,10 +162,13 @@ static void test_stdio_streams(void **state)
 {
     (void)state;
     CALL(30, "fopen64", "\"filename\":\"/s/f\",\"modes\":\"w\",\"ret\":94000636522496");
-    CALL(30, "fwrite", "\"ptr\":\"0x1000\",\"size\":8,\"n\":10,\"s\":\"0x557e3a8c7000\",\"ret\":10");
-    CALL(30, "fread", "\"ptr\":\"0x1000\",\"size\":4,\"n\":10,\"stream\":\"0x557e3a8c7000\",\"ret\":3");
+    CALL(30, "fwrite",
+         "\"ptr\":\"0x1000\",\"size\":8,\"n\":10,\"s\":\"0x557e3a8c7000\",\"ret\":10");
+    CALL(30, "fread",
+         "\"ptr\":\"0x1000\",\"size\":4,\"n\":10,\"stream\":\"0x557e3a8c7000\",\"ret\":3");
     CALL(30, "fclose", "\"stream\":\"0x557e3a8c7000\",\"ret\":0");
-    CALL(30, "fwrite", "\"ptr\":\"0x1000\",\"size\":8,\"n\":10,\"s\":\"0x557e3a8c7000\",\"ret\":10");
+    CALL(30, "fwrite",
+         "\"ptr\":\"0x1000\",\"size\":8,\"n\":10,\"s\":\"0x557e3a8c7000\",\"ret\":10");
     assert_non_null(file("/s/f"));
     assert_int_equal(file("/s/f")->wbytes, 80);
     assert_int_equal(file("/s/f")->rbytes, 12);
