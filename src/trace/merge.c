@@ -3,9 +3,10 @@
  * merge.c - the merge verb: the per-node traces of a run into one trace ordered by time.
  *
  * The runtime writes an event when the call returns, so a trace is ordered by end, not by
- * start. Every input keeps a window of its next events (--window, in total 64 Ki events by
- * default) in one heap ordered by (ts, input, position): a call that starts before the last
- * one written but returns more than a window of events later is written late, and counted.
+ * start. Every input keeps a window of its next events (--window; 8 Ki events in all by
+ * default) in a heap of its own, and a heap of the inputs picks the one whose earliest event
+ * comes first, by (ts, input, position): a call that starts before the last one written but
+ * returns more than a window of events later is written late, and counted.
  * Ids are renumbered from 0. Each input's host gets its own pid range (pid + 10^7 * (host
  * index + 1), the same for tids) and every process a "process_name" metadata event naming its
  * host and pid, as Chrome and Perfetto traces name processes.
@@ -21,8 +22,8 @@
 #include "trace.h"
 
 #define PID_RANGE    10000000LL
-#define WINDOW_TOTAL 65536
-#define WINDOW_MIN   1024
+#define WINDOW_TOTAL 8192
+#define WINDOW_MIN   256
 
 struct pend {
     uint64_t ts, seq;
@@ -47,14 +48,15 @@ struct input {
     int open, done;
     uint32_t host; /* index among distinct hosts */
     char user[256], run[256], hostname[256];
-    size_t held;
+    struct slot *h; /* the window: a heap of up to window events */
+    size_t n;
 };
 
 struct merge {
     const struct tr_opts *o;
     struct input *in;
-    struct slot *heap;
-    size_t nheap, cap;
+    uint32_t *g; /* the inputs that hold events, a heap by their earliest */
+    size_t ng;
     uint64_t seq, next_id, last_ts, late, written;
     struct tr_u64map named; /* output pids that have their process_name event */
     struct tr_gzout *out;
@@ -68,47 +70,89 @@ static int slot_less(const struct slot *a, const struct slot *b)
     return a->ts != b->ts ? a->ts < b->ts : a->order < b->order;
 }
 
-static void heap_push(struct merge *m, struct pend *p)
+static void sift_up(struct slot *h, size_t i)
 {
-    struct slot x = {p->ts, (uint64_t)p->input << 40 | (p->seq & ((1ull << 40) - 1)), p};
-    size_t i = m->nheap++;
+    struct slot x = h[i];
 
     while (i) {
         size_t up = (i - 1) / 2;
 
-        if (!slot_less(&x, &m->heap[up]))
+        if (!slot_less(&x, &h[up]))
             break;
-        m->heap[i] = m->heap[up];
+        h[i] = h[up];
         i = up;
     }
-    m->heap[i] = x;
+    h[i] = x;
 }
 
-static struct pend *heap_pop(struct merge *m)
+static void sift_down(struct slot *h, size_t n, size_t i)
 {
-    struct pend *top = m->heap[0].p;
-    struct slot last = m->heap[--m->nheap];
-    size_t i = 0;
+    struct slot x = h[i];
 
     for (;;) {
         size_t c = 2 * i + 1;
 
-        if (c >= m->nheap)
+        if (c >= n)
             break;
-        if (c + 1 < m->nheap && slot_less(&m->heap[c + 1], &m->heap[c]))
+        if (c + 1 < n && slot_less(&h[c + 1], &h[c]))
             c++;
-        if (!slot_less(&m->heap[c], &last))
+        if (!slot_less(&h[c], &x))
             break;
-        m->heap[i] = m->heap[c];
+        h[i] = h[c];
         i = c;
     }
-    if (m->nheap)
-        m->heap[i] = last;
-    return top;
+    h[i] = x;
 }
 
-/* Read the next event of input i into the heap: 1, 0 when the input is done, -1 no memory. */
-static int pull(struct merge *m, uint32_t i)
+static struct slot slot_of(struct pend *p)
+{
+    struct slot x = {p->ts, (uint64_t)p->input << 40 | (p->seq & ((1ull << 40) - 1)), p};
+
+    return x;
+}
+
+static int g_less(const struct merge *m, uint32_t a, uint32_t b)
+{
+    return slot_less(&m->in[a].h[0], &m->in[b].h[0]);
+}
+
+static void g_sift_down(struct merge *m)
+{
+    size_t i = 0;
+    uint32_t x = m->g[0];
+
+    for (;;) {
+        size_t c = 2 * i + 1;
+
+        if (c >= m->ng)
+            break;
+        if (c + 1 < m->ng && g_less(m, m->g[c + 1], m->g[c]))
+            c++;
+        if (!g_less(m, m->g[c], x))
+            break;
+        m->g[i] = m->g[c];
+        i = c;
+    }
+    m->g[i] = x;
+}
+
+static void g_push(struct merge *m, uint32_t in)
+{
+    size_t i = m->ng++;
+
+    while (i) {
+        size_t up = (i - 1) / 2;
+
+        if (!g_less(m, in, m->g[up]))
+            break;
+        m->g[i] = m->g[up];
+        i = up;
+    }
+    m->g[i] = in;
+}
+
+/* Read the next event of input i into *out: 1, 0 when the input is done, -1 no memory. */
+static int read_event(struct merge *m, uint32_t i, struct pend **out)
 {
     struct input *in = &m->in[i];
     struct tr_event ev;
@@ -129,15 +173,6 @@ static int pull(struct merge *m, uint32_t i)
             m->rc = tr_exit_worst(m->rc, TR_EXIT_INVALID);
             in->done = 1;
             return 0;
-        }
-        if (m->nheap == m->cap) {
-            size_t cap = m->cap ? m->cap * 2 : 1024;
-            struct slot *h = realloc(m->heap, cap * sizeof(*h));
-
-            if (!h)
-                return -1;
-            m->heap = h;
-            m->cap = cap;
         }
         p = malloc(sizeof(*p) + ev.len);
         if (!p)
@@ -160,8 +195,7 @@ static int pull(struct merge *m, uint32_t i)
         p->tid_len = ev.tid_len;
         if (m->written && ev.ts < m->last_ts)
             m->late++;
-        heap_push(m, p);
-        in->held++;
+        *out = p;
         return 1;
     }
     return 0;
@@ -300,18 +334,25 @@ static int open_inputs(struct merge *m, size_t window)
             continue;
         }
         in->open = 1;
-        for (size_t k = 0; k < window; k++) {
-            int n = pull(m, i);
+        if (!(in->h = malloc(window * sizeof(*in->h)))) {
+            rc = -1;
+            break;
+        }
+        while (in->n < window) {
+            struct pend *p;
+            int n = read_event(m, i, &p);
 
-            if (n < 0) {
+            if (n < 0)
                 rc = -1;
+            if (n <= 0)
                 break;
-            }
-            if (n == 0)
-                break;
+            in->h[in->n] = slot_of(p);
+            sift_up(in->h, in->n++);
         }
         if (rc < 0)
             break;
+        if (in->n)
+            g_push(m, i);
     }
     tr_strtab_free(&hosts);
     return rc;
@@ -331,7 +372,8 @@ int do_merge(const struct tr_opts *o)
             window = WINDOW_MIN;
     }
     m.in = calloc(o->nfiles, sizeof(*m.in));
-    if (!m.in) {
+    m.g = calloc(o->nfiles, sizeof(*m.g));
+    if (!m.in || !m.g) {
         dc_err("out of memory");
         rc = TR_EXIT_FAIL;
         goto cleanup;
@@ -349,22 +391,35 @@ int do_merge(const struct tr_opts *o)
     }
     if (out_bytes(&m, "[\n", 2) < 0)
         goto write_failed;
-    while (m.nheap) {
-        struct pend *p = heap_pop(&m);
-        int e;
+    while (m.ng) {
+        uint32_t i = m.g[0];
+        struct input *in = &m.in[i];
+        struct pend *p = in->h[0].p, *next;
+        int e, n;
 
-        m.in[p->input].held--;
         if (!m.written || p->ts > m.last_ts)
             m.last_ts = p->ts;
         m.written++;
         e = emit(&m, p);
-        if (pull(&m, p->input) < 0) {
-            free(p);
+        free(p);
+        n = read_event(&m, i, &next);
+        if (n < 0) {
+            in->h[0].p = NULL;
             dc_err("out of memory");
             rc = TR_EXIT_FAIL;
             goto cleanup;
         }
-        free(p);
+        /* The next event takes the place of the one written, or the window shrinks. */
+        if (n == 1)
+            in->h[0] = slot_of(next);
+        else
+            in->h[0] = in->h[--in->n];
+        if (in->n)
+            sift_down(in->h, in->n, 0);
+        else
+            m.g[0] = m.g[--m.ng];
+        if (m.ng)
+            g_sift_down(&m);
         if (e < 0)
             goto write_failed;
     }
@@ -404,12 +459,14 @@ cleanup:
     if (fd >= 0)
         close(fd);
     tr_out_abort(&tmp);
-    while (m.nheap)
-        free(heap_pop(&m));
-    free(m.heap);
-    for (size_t i = 0; m.in && i < o->nfiles; i++)
+    for (size_t i = 0; m.in && i < o->nfiles; i++) {
+        for (size_t k = 0; k < m.in[i].n; k++)
+            free(m.in[i].h[k].p);
+        free(m.in[i].h);
         if (m.in[i].open)
             tr_reader_close(&m.in[i].r);
+    }
+    free(m.g);
     free(m.in);
     free(m.buf);
     tr_u64map_free(&m.named);
