@@ -98,6 +98,7 @@ void dc_sysconf_defaults(struct dc_sysconf *c)
     c->runtime_min_free_space = 64L << 20;
     c->max_runs = 16;
     c->max_runs_per_user = 4;
+    c->prolog_timeout = 30; /* below the PrologEpilogTimeout of most sites: datacrumbs.conf(5) */
 }
 
 struct unit {

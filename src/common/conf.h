@@ -37,7 +37,7 @@ struct dc_sysconf {
     long runtime_min_free_space;           /* bytes the trace fs keeps free for its users */
     long max_runs;                         /* runs at once on a node; 0: no limit */
     long max_runs_per_user;                /* runs at once of one user on a node; 0: no limit */
-    long prolog_timeout;                   /* seconds the SLURM prolog may take; 0: no limit */
+    long prolog_timeout;                   /* seconds the SLURM prolog may take; 0: no own limit */
     char source[DC_CONF_PATH_MAX];         /* file the values came from, "" for built-in */
 };
 

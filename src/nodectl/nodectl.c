@@ -369,7 +369,9 @@ static bool cancelled(struct job *j)
     if (!dc_cancelled())
         return false;
     reply(j->rep, DC_RESULT_FAILED,
-          "cancelled: another request (the job's prolog or root) needed run id %s", j->req->run_id);
+          "cancelled: the caller gave up, or another request (a job's prolog, root) took run id %s "
+          "over",
+          j->req->run_id);
     return true;
 }
 

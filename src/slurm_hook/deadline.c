@@ -65,6 +65,10 @@ enum dc_deadline dc_run_with_deadline(long timeout_s, void (*fn)(void *arg), voi
     setpgid(pid, pid); /* also here: either may run first */
     if (wait_until(pid, deadline))
         return DC_DEADLINE_DONE;
+    /* SIGTERM first: node control then kills the helpers it runs in process groups of their
+     * own and undoes what it did (preempt.h). Whatever is left after the grace is killed. */
+    if (pid > 1 && kill(pid, SIGTERM) == 0 && wait_until(pid, dc_now_ms() + DC_DEADLINE_GRACE_MS))
+        return DC_DEADLINE_EXPIRED;
     /* Our own child leads its own group: pid > 1 was checked by fork's contract. */
     if (pid > 1) {
         kill(-pid, SIGKILL);

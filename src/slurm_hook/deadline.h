@@ -8,11 +8,14 @@
 
 enum dc_deadline { DC_DEADLINE_DONE = 0, DC_DEADLINE_EXPIRED, DC_DEADLINE_NO_CHILD };
 
+#define DC_DEADLINE_GRACE_MS 1000 /* from SIGTERM to SIGKILL when the deadline has passed */
+
 /*
  * Run fn(arg) in a child process of its own process group and wait up to timeout_s seconds.
- * When it takes longer, the whole group (the child and what it started and is waiting for)
- * is killed; the child also dies with the caller. DC_DEADLINE_NO_CHILD: fork failed and fn
- * was not run.
+ * When it takes longer, the child gets SIGTERM (fn should cancel cleanly: preempt.h) and, if
+ * it has not ended DC_DEADLINE_GRACE_MS later, the whole group (the child and what it started
+ * and is waiting for) is killed; the child also dies with the caller. DC_DEADLINE_NO_CHILD:
+ * fork failed and fn was not run.
  */
 enum dc_deadline dc_run_with_deadline(long timeout_s, void (*fn)(void *arg), void *arg);
 

@@ -23,6 +23,8 @@
 #include "deadline.h"
 #include "hook.h"
 #include "log.h"
+#include "preempt.h"
+#include "slurmconf.h"
 
 enum { EXIT_USAGE = 2 };
 
@@ -37,7 +39,7 @@ struct conf {
 
 /* What slurmd told us, copied before the environment is cleared. */
 struct job_vars {
-    char *job_id, *uid, *comment, *context;
+    char *job_id, *uid, *comment, *context, *slurm_conf;
 };
 
 static void usage(FILE *out)
@@ -133,6 +135,7 @@ static void take_environment(struct job_vars *v)
     v->uid = copy_var("SLURM_JOB_UID");
     v->comment = copy_var("SLURM_JOB_COMMENT");
     v->context = copy_var("SLURM_SCRIPT_CONTEXT");
+    v->slurm_conf = copy_var("SLURM_CONF");
     clearenv();
     setenv("PATH", SAFE_PATH, 1);
 }
@@ -143,6 +146,7 @@ static void free_vars(struct job_vars *v)
     free(v->uid);
     free(v->comment);
     free(v->context);
+    free(v->slurm_conf);
 }
 
 static void log_result(const struct dc_hook_result *r)
@@ -195,29 +199,44 @@ static void run_child(void *arg)
 {
     const struct bounded *b = arg;
 
+    dc_cancel_install(); /* the deadline's SIGTERM: kill what it waits for, undo, exit */
     run(b->conf, b->phase, b->vars);
 }
 
 /*
- * The prolog within prolog_timeout (datacrumbs.conf(5)), when one is set: past it, the hook
- * stops waiting (and whatever it waited for), says so and exits 0; the job runs untraced and
- * its epilog stops anything that was started.
+ * The prolog within its deadline: prolog_timeout (datacrumbs.conf(5)), and below slurm.conf's
+ * PrologEpilogTimeout when the hook can read it (slurmconf.h). Past it, the hook stops waiting
+ * (and whatever it waited for), says so and exits 0; the job runs untraced and its epilog
+ * stops anything that was started.
  */
 static void run_prolog(const struct conf *conf, const struct job_vars *v)
 {
     struct bounded b = {conf, DC_HOOK_PROLOG, v};
     struct dc_sysconf sys;
     char err[1024];
+    long slurm, limit;
 
-    if (dc_sysconf_load(&sys, conf->config_path, err, sizeof(err)) < 0 || sys.prolog_timeout <= 0) {
+    if (dc_sysconf_load(&sys, conf->config_path, err, sizeof(err)) < 0) {
         run(conf, DC_HOOK_PROLOG, v); /* a bad configuration is reported there */
         return;
     }
-    switch (dc_run_with_deadline(sys.prolog_timeout, run_child, &b)) {
+    slurm = dc_slurmconf_prolog_timeout(v->slurm_conf && v->slurm_conf[0] ? v->slurm_conf
+                                                                          : DC_SLURM_CONF_DEFAULT);
+    limit = dc_prolog_deadline(sys.prolog_timeout, slurm);
+    if (limit <= 0) {
+        run(conf, DC_HOOK_PROLOG, v);
+        return;
+    }
+    switch (dc_run_with_deadline(limit, run_child, &b)) {
     case DC_DEADLINE_DONE: break;
     case DC_DEADLINE_EXPIRED:
-        dc_err("job %s: prolog gave up after prolog_timeout (%ld s): the job runs untraced",
-               v->job_id ? v->job_id : "?", sys.prolog_timeout);
+        if (slurm > 0 && (sys.prolog_timeout <= 0 || limit < sys.prolog_timeout))
+            dc_err("job %s: prolog gave up after %ld s, below slurm.conf's PrologEpilogTimeout "
+                   "(%ld s): the job runs untraced",
+                   v->job_id ? v->job_id : "?", limit, slurm);
+        else
+            dc_err("job %s: prolog gave up after prolog_timeout (%ld s): the job runs untraced",
+                   v->job_id ? v->job_id : "?", limit);
         break;
     case DC_DEADLINE_NO_CHILD: run(conf, DC_HOOK_PROLOG, v); break;
     }

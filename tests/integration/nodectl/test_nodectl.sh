@@ -275,7 +275,7 @@ check "preempt: ... within a few seconds ($(((t1 - t0) / 1000000)) ms < 3 s)" te
 contains "preempt: ... and runs root's runtime" "$(cat "$P/run/datacrumbs-j2.env")" 'DATACRUMBS_USER="root"'
 wait "$HOLD"
 check "preempt: the user's start failed (exit 1)" test $? = 1
-contains "preempt: ... saying it was cancelled" "$(cat "$T/j2.err")" "cancelled: another request"
+contains "preempt: ... saying it was cancelled" "$(cat "$T/j2.err")" "cancelled: the caller gave up, or another request"
 check "preempt: ... and its burning check is gone, process group and all ($BURN)" all_gone $BURN
 check_rc "preempt: stop j2" 0 np stop j2
 

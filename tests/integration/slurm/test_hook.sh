@@ -253,6 +253,79 @@ check_rc "prolog_timeout: the epilog exits 0" 0 env -i SLURM_JOB_ID=301 SLURM_JO
 check "prolog_timeout: nothing of the job is left" \
     bash -c '! ls "$1"/datacrumbs-301.env "$1"/datacrumbs-301.pid >/dev/null 2>&1' _ "$H/dc/run"
 
+# --- the shipped prolog_timeout, and slurm.conf's PrologEpilogTimeout -----------------------
+# With the shipped defaults (no prolog_timeout, ready_timeout 300 s) and a hung runtime, the
+# prolog must still end before slurmd would kill it: below PrologEpilogTimeout (5 s here, read
+# from SLURM_CONF as slurmd passes it), 3 s.
+H2=$T_TMP/hang2
+node_create "$H2" "$T_TMP/hang-daemon2"
+sed -i '/^ready_timeout/d; /^stop_timeout/d' "$H2/dc.conf"
+printf '#!/bin/sh\necho $$ >"%s"\nexec sleep 60\n' "$H2/hang.pid" >"$T_TMP/hang-daemon2"
+chmod 0755 "$T_TMP/hang-daemon2"
+printf 'ClusterName=dc-test\n# PrologEpilogTimeout=1\nprologepilogtimeout=5   # seconds\n' >"$H2/slurm.conf"
+t0=$SECONDS
+check_rc "PrologEpilogTimeout: the prolog exits 0" 0 env -i SLURM_JOB_ID=305 SLURM_JOB_UID="$UID_T" \
+    SLURM_JOB_COMMENT="$(req "$PUB/good.json.gz")" SLURM_SCRIPT_CONTEXT=prolog_slurmd \
+    SLURM_CONF="$H2/slurm.conf" "$HOOK" --config "$H2/dc.conf"
+check "PrologEpilogTimeout: ... before slurmd's 5 s ($((SECONDS - t0)) s)" test $((SECONDS - t0)) -lt 5
+contains "PrologEpilogTimeout: ... and says why" "$ERR" \
+    "job 305: prolog gave up after 3 s, below slurm.conf's PrologEpilogTimeout (5 s)"
+HPID=$(cat "$H2/hang.pid" 2>/dev/null)
+check "PrologEpilogTimeout: what it waited for was stopped (pid ${HPID:-?})" gone "${HPID:-0}"
+check_rc "PrologEpilogTimeout: the epilog exits 0" 0 env -i SLURM_JOB_ID=305 SLURM_JOB_UID="$UID_T" \
+    SLURM_SCRIPT_CONTEXT=epilog_slurmd "$HOOK" --config "$H2/dc.conf"
+check "PrologEpilogTimeout: nothing of the job is left" \
+    bash -c '! ls "$1"/datacrumbs-305.env "$1"/datacrumbs-305.pid >/dev/null 2>&1' _ "$H2/dc/run"
+
+# --- another user's request for this job's id never holds its prolog (issue 12, item 6) ---
+# Through sudo, user daemon asks node control about job 303's and 304's ids before the jobs
+# start, with a probe file that makes the runtime's check burn forever (a crafted ELF file; the
+# runtime here is node control's stub). ready_timeout is 60 s: what a held lock used to cost.
+NSTUB=$B/tests/integration/nodectl/dc_test_stub_daemon
+if id daemon >/dev/null 2>&1 && [ -x "$NODECTL_BIN" ] && [ -x "$NSTUB" ]; then
+    A=$T_TMP/attack
+    node_create "$A" "$NSTUB"
+    sed -i 's/^ready_timeout = 30/ready_timeout = 60/' "$A/dc.conf"
+    printf 'check-hang\n' >"$T_TMP/crafted.json.gz"
+    chown daemon "$T_TMP/crafted.json.gz" && chmod 0600 "$T_TMP/crafted.json.gz"
+    printf 'ok\n' >"$PUB/stub-ok.json.gz" && chmod 0644 "$PUB/stub-ok.json.gz"
+    burning() { pgrep -f -- "$A/dc/run/datacrumbs-$1[.]" | tr '\n' ' '; }
+    wait_burning() {
+        for _ in $(seq 100); do [ -n "$(burning "$1")" ] && return 0; sleep 0.05; done
+        return 1
+    }
+    aprolog() {
+        env -i SLURM_JOB_ID="$1" SLURM_JOB_UID="$UID_T" SLURM_JOB_COMMENT="$(req "$PUB/stub-ok.json.gz")" \
+            SLURM_SCRIPT_CONTEXT=prolog_slurmd SLURM_CONF=/dev/null "$HOOK" --config "$A/dc.conf"
+    }
+    aepilog() {
+        env -i SLURM_JOB_ID="$1" SLURM_JOB_UID="$UID_T" SLURM_SCRIPT_CONTEXT=epilog_slurmd \
+            "$HOOK" --config "$A/dc.conf"
+    }
+    for verb in check start; do
+        job=$([ $verb = check ] && echo 303 || echo 304)
+        env SUDO_UID="$(id -u daemon)" "$NODECTL_BIN" --config "$A/dc.conf" $verb "$job" \
+            "$T_TMP/crafted.json.gz" daemon >/dev/null 2>&1 &
+        ATK=$!
+        check "held job: daemon's $verb of job $job's id burns in the runtime" wait_burning "$job"
+        BURN=$(burning "$job")
+        t0=$(date +%s%N)
+        check_rc "held job: the prolog of job $job exits 0" 0 aprolog "$job"
+        ms=$((($(date +%s%N) - t0) / 1000000))
+        check "held job: ... within a few seconds ($ms ms < 4 s)" test "$ms" -lt 4000
+        contains "held job: ... and traces the job" "$ERR" "job $job (user $TEST_USER): tracing with"
+        contains "held job: ... for its user" "$(cat "$A/dc/run/datacrumbs-$job.env")" "DATACRUMBS_USER=\"$TEST_USER\""
+        check_rc "held job: the epilog of job $job exits 0" 0 aepilog "$job"
+        [ $verb = check ] && kill -TERM "$ATK" 2>/dev/null
+        check "held job: daemon's $verb has ended" gone "$ATK" 5
+        # shellcheck disable=SC2086  # a list of pids
+        check "held job: ... with its burning check, process group and all" bash -c \
+            'for p in "$@"; do for _ in $(seq 60); do kill -0 "$p" 2>/dev/null || continue 2; sleep 0.05; done; exit 1; done' _ $BURN
+    done
+else
+    echo "# no user 'daemon' here (or node control's stub is not built): the held-job case is not tried"
+fi
+
 # Whatever happened above, no runtime may be left behind.
 for pf in "$RUN"/*.pid; do
     [ -f "$pf" ] || continue
