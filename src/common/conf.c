@@ -308,8 +308,7 @@ static int parse_line(struct dc_sysconf *c, const char *file, unsigned lineno, c
     return 0;
 }
 
-/* Read the whole file, bounded, refusing non-regular files (a FIFO would block us forever). */
-static char *slurp(const char *path, size_t *len, char *err, size_t errlen)
+char *dc_conf_read_file(const char *path, size_t max, size_t *len, char *err, size_t errlen)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     struct stat st;
@@ -325,8 +324,8 @@ static char *slurp(const char *path, size_t *len, char *err, size_t errlen)
         snprintf(err, errlen, "%s: not a regular file", path);
         goto fail;
     }
-    if (st.st_size > DC_CONF_SIZE_MAX) {
-        snprintf(err, errlen, "%s: larger than %d bytes", path, DC_CONF_SIZE_MAX);
+    if ((size_t)st.st_size > max) {
+        snprintf(err, errlen, "%s: larger than %zu bytes", path, max);
         goto fail;
     }
     buf = malloc((size_t)st.st_size + 1);
@@ -366,7 +365,7 @@ int dc_sysconf_load(struct dc_sysconf *c, const char *path, char *err, size_t er
     dc_sysconf_defaults(c);
     if (!path && access(file, F_OK) != 0 && errno == ENOENT)
         return 0;
-    buf = slurp(file, &len, err, errlen);
+    buf = dc_conf_read_file(file, DC_CONF_SIZE_MAX, &len, err, errlen);
     if (!buf)
         return -1;
     if ((line = memchr(buf, '\0', len)) != NULL) {

@@ -51,6 +51,12 @@ void dc_sysconf_defaults(struct dc_sysconf *c);
  */
 int dc_sysconf_load(struct dc_sysconf *c, const char *path, char *err, size_t errlen);
 
+/*
+ * Read a whole configuration file of at most max bytes (NUL-terminated; *len bytes), refusing
+ * anything but a regular file (a FIFO would block us forever). NULL with the reason in err.
+ */
+char *dc_conf_read_file(const char *path, size_t max, size_t *len, char *err, size_t errlen);
+
 /* Parse a duration: "90", "90s", "15m", "12h", "7d". Returns 0 or -1. */
 int dc_parse_duration(const char *s, long *out);
 

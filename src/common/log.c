@@ -106,3 +106,33 @@ void dc_print_version(void)
 {
     printf("%s (%s) %s\n", progname, DC_PACKAGE, DC_VERSION);
 }
+
+char *dc_log_quote(const char *s, size_t max, char *out, size_t outlen)
+{
+    static const char hex[] = "0123456789abcdef";
+    size_t o = 0, i;
+
+    out[o++] = '"';
+    for (i = 0; s[i] && i < max && o + 6 < outlen; i++) {
+        unsigned char c = (unsigned char)s[i];
+
+        if (c == '"' || c == '\\') {
+            out[o++] = '\\';
+            out[o++] = (char)c;
+        } else if (c < 0x20 || c >= 0x7f) {
+            out[o++] = '\\';
+            out[o++] = 'x';
+            out[o++] = hex[c >> 4];
+            out[o++] = hex[c & 15];
+        } else {
+            out[o++] = (char)c;
+        }
+    }
+    out[o++] = '"';
+    if (s[i] && o + 4 <= outlen) {
+        memcpy(out + o, "...", 3);
+        o += 3;
+    }
+    out[o] = '\0';
+    return out;
+}

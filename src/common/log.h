@@ -9,6 +9,7 @@
 #define DC_LOG_H
 
 #include <stdarg.h>
+#include <stddef.h>
 
 enum dc_log_level {
     DC_LOG_QUIET = 0, /* errors only */
@@ -29,6 +30,15 @@ void dc_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void dc_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void dc_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void dc_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * Text a caller supplied (a method name, a reason quoting the request), made safe to put in a
+ * log line: in double quotes, with '"', '\\', control characters and every byte outside
+ * printable ASCII written as \" \\ \xNN, and cut after max input bytes ("..." follows
+ * the closing quote). A caller cannot end the line or make its text look like ours. Returns
+ * out, which always gets the closing quote (outlen >= 8).
+ */
+char *dc_log_quote(const char *s, size_t max, char *out, size_t outlen);
 
 /* "--version" output shared by every program: "prog (datacrumbs-utils) X.Y.Z". */
 void dc_print_version(void);

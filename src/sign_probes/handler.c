@@ -33,10 +33,30 @@ void dc_handler_set_ksyms(struct dc_handler *h, struct dc_ksyms *k)
     dc_ksyms_free(old);
 }
 
+static void site_free(struct dc_site_policy *p)
+{
+    if (p)
+        dc_sp_free(p);
+    free(p);
+}
+
+void dc_handler_set_site(struct dc_handler *h, struct dc_site_policy *p)
+{
+    struct dc_site_policy *old;
+
+    pthread_rwlock_wrlock(&h->lock);
+    old = h->site;
+    h->site = p;
+    pthread_rwlock_unlock(&h->lock);
+    site_free(old);
+}
+
 void dc_handler_destroy(struct dc_handler *h)
 {
     dc_ksyms_free(h->ksyms);
     h->ksyms = NULL;
+    site_free(h->site);
+    h->site = NULL;
     pthread_rwlock_destroy(&h->lock);
 }
 
@@ -57,34 +77,27 @@ static void sha256_hex(const void *data, size_t len, char out[65])
     out[64] = '\0';
 }
 
-/* Copy s for the log with every control character as '?': method names and refusal reasons
- * quote the request, and a newline in them would forge a log line of its own. */
-static const char *log_safe(const char *s, char *buf, size_t size)
-{
-    size_t i = 0;
-
-    for (; s[i] && i + 1 < size; i++)
-        buf[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' : s[i];
-    buf[i] = '\0';
-    return buf;
-}
-
-/* The one line per decision: who, what, which payload, and the outcome. */
+/*
+ * The one line per decision. It leads with who asked, as the kernel says (SO_PEERCRED, and the
+ * user database's name for the uid); whatever the caller wrote (the method, a reason that
+ * quotes the request) comes after, quoted and bounded (dc_log_quote), so it cannot end the
+ * line or pass for the part that is ours.
+ */
 static void log_decision(const struct dc_handler *h, const struct dc_peer *peer, const char *method,
                          const char *sha, size_t bytes, int code, const char *why)
 {
-    char m[65], w[1025];
+    char m[64 * 4 + 8], w[512 * 4 + 8];
 
     if (h->quiet)
         return;
-    log_safe(method, m, sizeof(m));
+    dc_log_quote(method, 64, m, sizeof(m));
     if (code == 0)
-        dc_info("%s uid=%u user=%s pid=%d bytes=%zu sha256=%s accepted", m, (unsigned)peer->uid,
-                peer->user[0] ? peer->user : "?", (int)peer->pid, bytes, sha);
+        dc_info("uid=%u user=%s pid=%d method=%s bytes=%zu sha256=%s accepted", (unsigned)peer->uid,
+                peer->user[0] ? peer->user : "?", (int)peer->pid, m, bytes, sha);
     else
-        dc_info("%s uid=%u user=%s pid=%d bytes=%zu sha256=%s refused (%d %s): %s", m,
-                (unsigned)peer->uid, peer->user[0] ? peer->user : "?", (int)peer->pid, bytes, sha,
-                code, dc_rpc_code_name(code), log_safe(why, w, sizeof(w)));
+        dc_info("uid=%u user=%s pid=%d method=%s bytes=%zu sha256=%s refused (%d %s): %s",
+                (unsigned)peer->uid, peer->user[0] ? peer->user : "?", (int)peer->pid, m, bytes,
+                sha, code, dc_rpc_code_name(code), dc_log_quote(why, 512, w, sizeof(w)));
 }
 
 static char *do_status(struct dc_handler *h, const json_t *id, size_t *len)
@@ -132,6 +145,7 @@ static char *do_sign(struct dc_handler *h, struct dc_peer *peer, const struct dc
     };
     pthread_rwlock_rdlock(&h->lock);
     pol.ksyms = h->ksyms;
+    pol.site = h->site;
     code = dc_policy_check(&pol, peer, json_string_value(payload), json_string_length(payload), r);
     pthread_rwlock_unlock(&h->lock);
     if (code != 0) {

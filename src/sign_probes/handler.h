@@ -18,6 +18,7 @@
 #include "peer.h"
 #include "probefile.h"
 #include "rpc.h"
+#include "sitepolicy.h"
 
 struct dc_handler {
     const unsigned char *key; /* the secret (not owned) */
@@ -31,8 +32,9 @@ struct dc_handler {
     enum dc_access (*readable)(const struct dc_peer *p, const char *path, char *why, size_t whylen);
     time_t (*clock)(void); /* NULL: time() */
     int quiet;             /* no log lines (fuzzer) */
-    pthread_rwlock_t lock; /* guards ksyms */
+    pthread_rwlock_t lock; /* guards ksyms and site */
     struct dc_ksyms *ksyms;
+    struct dc_site_policy *site; /* the probe policy (NULL: nothing allowed) */
 };
 
 /* The request bytes. release (may be NULL) is called as soon as they have been parsed, so
@@ -48,6 +50,8 @@ struct dc_request_input {
 int dc_handler_init(struct dc_handler *h, const unsigned char *key, size_t keylen);
 /* Replace the kernel symbol set (h takes ownership; the old one is freed). */
 void dc_handler_set_ksyms(struct dc_handler *h, struct dc_ksyms *k);
+/* Replace the probe policy (h takes ownership of p, malloc'ed; the old one is freed). */
+void dc_handler_set_site(struct dc_handler *h, struct dc_site_policy *p);
 void dc_handler_destroy(struct dc_handler *h);
 
 /*

@@ -24,13 +24,39 @@
 #include "options.h"
 #include "probefile.h"
 #include "server.h"
+#include "sitepolicy.h"
 
 enum { EXIT_START_FAILED = 1, EXIT_USAGE = 2 };
 
 struct reload_ctx {
     struct dc_handler *handler;
     const char *kallsyms_path;
+    const char *policy_path;
 };
+
+/* The site's probe policy, checked like the other files root reads; NULL when unusable. */
+static struct dc_site_policy *load_site(const char *path)
+{
+    struct dc_site_policy *p = calloc(1, sizeof(*p));
+    char err[1024];
+
+    if (!p) {
+        dc_err("out of memory");
+        return NULL;
+    }
+    if (dc_sp_load(p, path, 0, err, sizeof(err)) < 0) {
+        dc_err("probe policy: %s", err);
+        free(p);
+        return NULL;
+    }
+    if (p->missing)
+        dc_warn("no probe policy at %s: no string or buffer capture, and no return probe on a "
+                "C++ function, will be signed",
+                path);
+    else
+        dc_info("probe policy %s: %zu rule(s)", path, p->n);
+    return p;
+}
 
 static struct dc_ksyms *load_ksyms(const char *path)
 {
@@ -50,8 +76,12 @@ static void reload(void *arg)
     struct reload_ctx *r = arg;
     struct dc_ksyms *k = load_ksyms(r->kallsyms_path);
 
+    struct dc_site_policy *p = load_site(r->policy_path);
+
     if (k) /* keep the old list rather than refuse every kernel probe */
         dc_handler_set_ksyms(r->handler, k);
+    if (p) /* and the old policy rather than none */
+        dc_handler_set_site(r->handler, p);
 }
 
 static void ready(void *arg)
@@ -104,7 +134,8 @@ int main(int argc, char **argv)
     struct dc_sysconf sys;
     struct dc_listener lis = {.fd = -1};
     struct dc_handler handler = {0};
-    struct reload_ctx rctx = {&handler, NULL};
+    struct reload_ctx rctx = {&handler, NULL, NULL};
+    struct dc_site_policy *site;
     struct dc_server_opts so;
     unsigned char key[DC_PF_HEX_LEN];
     char err[1024], where[160];
@@ -122,6 +153,11 @@ int main(int argc, char **argv)
     protect_memory();
     if (dc_load_sysconf(&sys, opt.config_path) < 0)
         return EXIT_START_FAILED;
+    rctx.policy_path = opt.policy_path ? opt.policy_path : DC_PROBE_POLICY_PATH;
+    if (!(site = load_site(rctx.policy_path))) {
+        dc_err("refusing to start: the probe policy is not usable");
+        return EXIT_START_FAILED;
+    }
     if (dc_pf_secret_load(sys.secret_file, key, err, sizeof(err)) != DC_PF_OK) {
         dc_err("refusing to start: %s", err);
         goto cleanup;
@@ -144,6 +180,8 @@ int main(int argc, char **argv)
         goto cleanup;
     }
     handler_up = 1;
+    dc_handler_set_site(&handler, site);
+    site = NULL;
     rctx.kallsyms_path = opt.kallsyms_path;
     dc_handler_set_ksyms(&handler, load_ksyms(opt.kallsyms_path));
 
@@ -160,6 +198,7 @@ int main(int argc, char **argv)
         .listen_fd = lis.fd,
         .max_request = opt.max_request,
         .max_buffered = opt.max_buffered,
+        .max_buffered_per_user = opt.max_buffered_per_user,
         .timeout_ms = opt.timeout_ms,
         .max_clients = opt.max_clients,
         .max_per_user = opt.max_per_user,
@@ -177,6 +216,10 @@ cleanup:
     dc_listen_close(&lis);
     if (handler_up)
         dc_handler_destroy(&handler);
+    if (site) {
+        dc_sp_free(site);
+        free(site);
+    }
     explicit_bzero(key, sizeof(key));
     return rc;
 }

@@ -10,15 +10,17 @@ struct dc_sign_opts {
     const char *config_path;   /* --config FILE, NULL for the system file */
     const char *socket_path;   /* --socket PATH, NULL for signer_socket */
     const char *kallsyms_path; /* --kallsyms FILE, NULL for /proc/kallsyms or vmlinux BTF */
+    const char *policy_path;   /* --policy FILE, NULL for the system probe policy */
     int foreground;            /* --foreground: no daemon(3), log to stderr */
     int use_syslog;            /* --syslog: log to syslog too */
     int verbose;
-    int threads;         /* --threads N, default: online CPUs (at most 16) */
-    size_t max_request;  /* --max-request SIZE */
-    size_t max_buffered; /* --max-buffered SIZE */
-    int timeout_ms;      /* --timeout SECONDS */
-    int max_clients;     /* --max-clients N */
-    int max_per_user;    /* --max-clients-per-user N */
+    int threads;                  /* --threads N, default: online CPUs (at most 16) */
+    size_t max_request;           /* --max-request SIZE */
+    size_t max_buffered;          /* --max-buffered SIZE */
+    size_t max_buffered_per_user; /* --max-buffered-per-user SIZE, 0: a quarter */
+    int timeout_ms;               /* --timeout SECONDS */
+    int max_clients;              /* --max-clients N */
+    int max_per_user;             /* --max-clients-per-user N */
 };
 
 /* Defaults, then the command line. Returns 0, or -1 after a message (usage error).

@@ -270,32 +270,20 @@ static void check_summary(struct check *c, json_t *s)
     check_times(c, s);
 }
 
-/* The syscall prefixes of the architectures whose kernels wrap syscalls (x86, arm64, ...). */
-static const char *const syscall_prefixes[] = {
-    "sys_", "__x64_sys_", "__ia32_sys_", "__arm64_sys_", "__s390x_sys_", "__riscv_sys_",
-};
-
 static int kernel_has(const struct dc_ksyms *k, json_int_t type, const char *fn)
 {
-    size_t len = strlen(fn);
+    size_t len;
     char buf[FUNC_LEN_MAX + 32];
 
     if (type == DC_PF_KPROBE) /* "sym" or "sym:0xOFFSET" */
         return dc_ksyms_has(k, fn, strcspn(fn, ":"));
     /* Syscalls: the bare name, as written or with an architecture's wrapper prefix. */
-    for (size_t i = 0; i < sizeof(syscall_prefixes) / sizeof(syscall_prefixes[0]); i++) {
-        size_t plen = strlen(syscall_prefixes[i]);
-
-        if (len > plen && strncmp(fn, syscall_prefixes[i], plen) == 0) {
-            fn += plen;
-            len -= plen;
-            break;
-        }
-    }
+    fn = dc_sp_syscall_base(fn);
+    len = strlen(fn);
     if (dc_ksyms_has(k, fn, len))
         return 1;
-    for (size_t i = 0; i < sizeof(syscall_prefixes) / sizeof(syscall_prefixes[0]); i++) {
-        int n = snprintf(buf, sizeof(buf), "%s%s", syscall_prefixes[i], fn);
+    for (size_t i = 0; i < dc_sp_nsyscall_prefixes; i++) {
+        int n = snprintf(buf, sizeof(buf), "%s%s", dc_sp_syscall_prefixes[i], fn);
 
         if (n > 0 && (size_t)n < sizeof(buf) && dc_ksyms_has(k, buf, (size_t)n))
             return 1;
@@ -303,23 +291,52 @@ static int kernel_has(const struct dc_ksyms *k, json_int_t type, const char *fn)
     return 0;
 }
 
-static void check_arg_spec(struct check *c, json_t *spec, const char *where)
+/* What the checks of one category need to know about it. */
+struct cat {
+    const char *where; /* "categories[N]" */
+    json_int_t type;
+    const char *binary; /* binary_path (uprobe, usdt), else NULL */
+};
+
+/* What a capture is called in messages: the binary or "syscall"/"kernel". */
+static const char *target_name(const struct cat *k)
+{
+    if (k->type == DC_PF_SYSCALLS)
+        return "syscall";
+    if (k->type == DC_PF_KPROBE)
+        return "kernel";
+    return k->binary ? k->binary : "?";
+}
+
+static void check_arg_spec(struct check *c, const struct cat *k, const char *fn, json_t *spec,
+                           const char *where)
 {
     static const struct keyspec keys[] = {
         {"index", 1}, {"num_bytes", 1}, {"is_pointer", 1}, {"label", 1}, {"c_type", 1},
     };
-    json_int_t v;
+    const char *label, *c_type;
+    json_int_t index = -1, v;
 
     if (!json_is_object(spec)) {
         add(c, DC_RPC_PAYLOAD_INVALID, "%s must be an object", where);
         return;
     }
     check_keys(c, spec, keys, sizeof(keys) / sizeof(keys[0]), where);
-    get_int(c, json_object_get(spec, "index"), 0, ARG_INDEX_MAX, where, "index", &v);
+    get_int(c, json_object_get(spec, "index"), 0, ARG_INDEX_MAX, where, "index", &index);
     get_int(c, json_object_get(spec, "num_bytes"), 1, ARG_BYTES_MAX, where, "num_bytes", &v);
     get_bool(c, json_object_get(spec, "is_pointer"), where, "is_pointer");
-    get_string(c, json_object_get(spec, "label"), NAME_LEN_MAX, where, "label");
-    get_string(c, json_object_get(spec, "c_type"), NAME_LEN_MAX, where, "c_type");
+    label = get_string(c, json_object_get(spec, "label"), NAME_LEN_MAX, where, "label");
+    c_type = get_string(c, json_object_get(spec, "c_type"), NAME_LEN_MAX, where, "c_type");
+    /* A string or buffer is memory of the traced process: only where the site says so. */
+    if (index >= 0 && c_type &&
+        dc_sp_is_capture(c_type, json_is_true(json_object_get(spec, "is_pointer"))) &&
+        !(c->pol->site &&
+          dc_sp_capture_allowed(c->pol->site, k->type, k->binary, fn, (unsigned)index)))
+        add(c, DC_RPC_CAPTURE_DENIED,
+            "%s: capture of argument %lld (%.64s, %.64s) of %.128s in %.512s is not allowed by "
+            "the site's probe policy %s",
+            where, (long long)index, label ? label : "?", c_type, fn, target_name(k),
+            c->pol->site ? c->pol->site->source : "(none)");
 }
 
 /* The category's functions as a set of borrowed strings (categories hold thousands). */
@@ -369,15 +386,16 @@ static int strset_has(const struct strset *set, const char *s)
     return 0;
 }
 
-static void check_arguments(struct check *c, json_t *args, json_t *fns, const char *where)
+static void check_arguments(struct check *c, const struct cat *k, json_t *args, json_t *fns,
+                            json_t *entry_fns)
 {
-    struct strset names;
+    struct strset names, entry;
     json_t *specs;
     const char *fn;
     char w[192];
 
     if (!json_is_object(args)) {
-        add(c, DC_RPC_PAYLOAD_INVALID, "%s.function_arguments must be an object", where);
+        add(c, DC_RPC_PAYLOAD_INVALID, "%s.function_arguments must be an object", k->where);
         return;
     }
     if (json_object_size(args) == 0)
@@ -386,24 +404,30 @@ static void check_arguments(struct check *c, json_t *args, json_t *fns, const ch
         add(c, DC_RPC_INTERNAL_ERROR, "out of memory");
         return;
     }
+    if (strset_init(&entry, json_is_array(entry_fns) ? entry_fns : NULL) < 0) {
+        free(names.slot);
+        add(c, DC_RPC_INTERNAL_ERROR, "out of memory");
+        return;
+    }
     json_object_foreach(args, fn, specs)
     {
-        if (!strset_has(&names, fn))
+        if (!strset_has(&names, fn) && !strset_has(&entry, fn))
             add(c, DC_RPC_PAYLOAD_INVALID,
-                "%s.function_arguments: \"%.128s\" is not one of the category's functions", where,
-                fn);
+                "%s.function_arguments: \"%.128s\" is not one of the category's functions",
+                k->where, fn);
         if (!json_is_array(specs) || json_array_size(specs) > ARGS_PER_FUNCTION_MAX) {
             add(c, DC_RPC_PAYLOAD_INVALID,
                 "%s.function_arguments[\"%.128s\"] must be an array of at most %d argument specs",
-                where, fn, ARGS_PER_FUNCTION_MAX);
+                k->where, fn, ARGS_PER_FUNCTION_MAX);
             continue;
         }
         for (size_t i = 0; i < json_array_size(specs); i++) {
-            snprintf(w, sizeof(w), "%s.function_arguments[\"%.64s\"][%zu]", where, fn, i);
-            check_arg_spec(c, json_array_get(specs, i), w);
+            snprintf(w, sizeof(w), "%s.function_arguments[\"%.64s\"][%zu]", k->where, fn, i);
+            check_arg_spec(c, k, fn, json_array_get(specs, i), w);
         }
     }
     free(names.slot);
+    free(entry.slot);
 }
 
 /* Keys of each category type, in the order the probe file writes them (reference 5.1). */
@@ -415,7 +439,8 @@ static const struct keyspec cat_keys[5][8] = {
                       {"functions", 1},
                       {"function_arguments", 0},
                       {"binary_path", 1},
-                      {"include_offsets", 1}},
+                      {"include_offsets", 1},
+                      {"entry_functions", 0}},
     [DC_PF_USDT] = {{"type", 1},
                     {"name", 1},
                     {"functions", 1},
@@ -441,23 +466,43 @@ static size_t nkeys(const struct keyspec *k)
     return n;
 }
 
-static void check_functions(struct check *c, json_t *fns, json_int_t type, const char *where,
-                            size_t *counted)
+/*
+ * A uretprobe swaps the return address on the stack: only for functions that leave by
+ * returning (sitepolicy.h). The others belong in entry_functions, which get entry probes only.
+ */
+static void check_return(struct check *c, const struct cat *k, size_t i, const char *fn)
 {
-    const struct dc_ksyms *k = c->pol->ksyms;
-    int kernel = type == DC_PF_SYSCALLS || type == DC_PF_KPROBE;
+    const char *why;
+    enum dc_ret_class cls = dc_sp_return_class(fn, &why);
+
+    if (cls == DC_RET_OK || (cls == DC_RET_MAY_THROW && c->pol->site &&
+                             dc_sp_return_allowed(c->pol->site, k->binary, fn)))
+        return;
+    add(c, DC_RPC_RETURN_UNSAFE,
+        "%s.functions[%zu]: no return probe on \"%.128s\" in %.512s: %s; list it in "
+        "entry_functions%s",
+        k->where, i, fn, target_name(k), why,
+        cls == DC_RET_MAY_THROW ? " (or the site's probe policy must allow return probes for it)"
+                                : "");
+}
+
+static void check_functions(struct check *c, const struct cat *k, json_t *fns, const char *key,
+                            int may_be_empty, size_t *counted)
+{
+    const struct dc_ksyms *ks = c->pol->ksyms;
+    int kernel = k->type == DC_PF_SYSCALLS || k->type == DC_PF_KPROBE;
 
     if (!fns)
         return;
-    if (!json_is_array(fns) || json_array_size(fns) == 0) {
-        add(c, DC_RPC_PAYLOAD_INVALID, "%s.functions must be a non-empty array of strings", where);
+    if (!json_is_array(fns) || (json_array_size(fns) == 0 && !may_be_empty)) {
+        add(c, DC_RPC_PAYLOAD_INVALID, "%s.%s must be a non-empty array of strings", k->where, key);
         return;
     }
-    if (type != DC_PF_CUSTOM) /* the runtime's limit counts what it attaches itself */
+    if (k->type != DC_PF_CUSTOM) /* the runtime's limit counts what it attaches itself */
         *counted += json_array_size(fns);
-    if (kernel && dc_ksyms_count(k) == 0) {
+    if (kernel && dc_ksyms_count(ks) == 0) {
         add(c, DC_RPC_UNKNOWN_SYMBOL,
-            "%s: kernel probes cannot be checked: the signer has no kernel symbol list", where);
+            "%s: kernel probes cannot be checked: the signer has no kernel symbol list", k->where);
         kernel = 0;
     }
     for (size_t i = 0; i < json_array_size(fns); i++) {
@@ -466,13 +511,15 @@ static void check_functions(struct check *c, json_t *fns, json_int_t type, const
 
         if (!fn || json_string_length(f) == 0 || json_string_length(f) > FUNC_LEN_MAX ||
             strlen(fn) != json_string_length(f)) {
-            add(c, DC_RPC_PAYLOAD_INVALID, "%s.functions[%zu] must be a string of 1 to %d bytes",
-                where, i, FUNC_LEN_MAX);
+            add(c, DC_RPC_PAYLOAD_INVALID, "%s.%s[%zu] must be a string of 1 to %d bytes", k->where,
+                key, i, FUNC_LEN_MAX);
             continue;
         }
-        if (kernel && !kernel_has(k, type, fn))
-            add(c, DC_RPC_UNKNOWN_SYMBOL, "%s: kernel function not found in %s: \"%.128s\"", where,
-                dc_ksyms_source(k), fn);
+        if (kernel && !kernel_has(ks, k->type, fn))
+            add(c, DC_RPC_UNKNOWN_SYMBOL, "%s: kernel function not found in %s: \"%.128s\"",
+                k->where, dc_ksyms_source(ks), fn);
+        if (k->type == DC_PF_UPROBE && strcmp(key, "functions") == 0)
+            check_return(c, k, i, fn);
     }
 }
 
@@ -481,6 +528,8 @@ static void check_category(struct check *c, json_t *cat, size_t i, size_t *count
     char where[64];
     json_int_t type, v;
     const struct dc_policy *pol = c->pol;
+    json_t *entry_fns;
+    struct cat k = {.where = where};
 
     snprintf(where, sizeof(where), "categories[%zu]", i);
     if (!json_is_object(cat)) {
@@ -492,13 +541,19 @@ static void check_category(struct check *c, json_t *cat, size_t i, size_t *count
             add(c, DC_RPC_PAYLOAD_INVALID, "%s: missing key \"type\"", where);
         return; /* the other keys depend on the type */
     }
+    k.type = type;
+    if (type == DC_PF_UPROBE || type == DC_PF_USDT)
+        k.binary = json_string_value(json_object_get(cat, "binary_path"));
+    entry_fns = type == DC_PF_UPROBE ? json_object_get(cat, "entry_functions") : NULL;
     check_keys(c, cat, cat_keys[type], nkeys(cat_keys[type]), where);
     get_string(c, json_object_get(cat, "name"), NAME_LEN_MAX, where, "name");
-    check_functions(c, json_object_get(cat, "functions"), type, where, counted);
+    check_functions(c, &k, json_object_get(cat, "functions"), "functions",
+                    json_array_size(entry_fns) > 0, counted);
+    check_functions(c, &k, entry_fns, "entry_functions", 0, counted);
     if (json_object_get(cat, "function_arguments") &&
         json_is_array(json_object_get(cat, "functions")))
-        check_arguments(c, json_object_get(cat, "function_arguments"),
-                        json_object_get(cat, "functions"), where);
+        check_arguments(c, &k, json_object_get(cat, "function_arguments"),
+                        json_object_get(cat, "functions"), entry_fns);
     switch (type) {
     case DC_PF_UPROBE:
         check_path(c, json_object_get(cat, "binary_path"), where, "binary_path", 1);

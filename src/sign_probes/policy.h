@@ -6,7 +6,9 @@
  * exactly the keys of the probe file v1 schema, issued to the caller (summary.user/uid from
  * SO_PEERCRED), now, for at most probe_validity, naming only files the caller can read, at
  * most max_runtime_functions functions, kernel functions that exist, and custom probes only
- * for members of admin_group. Every violation is reported, not only the first.
+ * for members of admin_group. Return probes only where a call leaves by returning, and string
+ * or buffer captures only where the site's probe policy allows them (sitepolicy.h). Every
+ * violation is reported, not only the first.
  */
 #ifndef DC_SIGN_POLICY_H
 #define DC_SIGN_POLICY_H
@@ -18,6 +20,7 @@
 #include "access.h"
 #include "ksyms.h"
 #include "peer.h"
+#include "sitepolicy.h"
 
 struct dc_policy {
     long max_functions;      /* max_runtime_functions */
@@ -26,6 +29,7 @@ struct dc_policy {
     int have_admin_gid;      /* admin_group names an existing group */
     gid_t admin_gid;         /* its gid */
     const struct dc_ksyms *ksyms;
+    const struct dc_site_policy *site; /* the probe policy; NULL allows no capture */
     time_t now;
     /* Readability as the caller: dc_access_readable, or a stand-in in tests. */
     enum dc_access (*readable)(const struct dc_peer *p, const char *path, char *why, size_t whylen);

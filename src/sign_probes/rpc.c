@@ -28,6 +28,8 @@ const char *dc_rpc_code_name(int code)
     case DC_RPC_UNKNOWN_SYMBOL: return "unknown kernel symbol";
     case DC_RPC_VALIDITY: return "validity";
     case DC_RPC_NOT_ADMIN: return "not admin";
+    case DC_RPC_RETURN_UNSAFE: return "return probe unsafe";
+    case DC_RPC_CAPTURE_DENIED: return "capture denied";
     case DC_RPC_TOO_LARGE: return "too large";
     case DC_RPC_TIMEOUT: return "timeout";
     case DC_RPC_BUSY: return "busy";

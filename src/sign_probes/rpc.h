@@ -26,6 +26,8 @@ enum dc_rpc_code {
     DC_RPC_UNKNOWN_SYMBOL = -32005, /* a kernel probe names no kernel function */
     DC_RPC_VALIDITY = -32006,       /* issued_at / expires_at out of bounds */
     DC_RPC_NOT_ADMIN = -32007,      /* custom probes need admin_group */
+    DC_RPC_RETURN_UNSAFE = -32008,  /* a return probe where a call may not return */
+    DC_RPC_CAPTURE_DENIED = -32009, /* a capture the site's probe policy does not allow */
     /* Refusals of the transport, -32010 .. -32019 */
     DC_RPC_TOO_LARGE = -32010, /* request larger than --max-request */
     DC_RPC_TIMEOUT = -32011,   /* request not complete within --timeout */

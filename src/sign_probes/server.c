@@ -30,6 +30,8 @@ struct server {
     struct dc_conn *all;
     int nconns;
     _Atomic size_t buffered; /* bytes of request chunks allocated */
+    struct dc_budget budget;
+    struct dc_account *accounts; /* one per uid with an open connection */
     int workers_up;
     int listening; /* the listener is polled */
     int draining;  /* SIGTERM seen: no new connections */
@@ -74,6 +76,40 @@ static void set_listening(struct server *s, int on)
         s->listening = on;
 }
 
+/* The uid's account, made on its first connection (the list holds one per uid with a
+ * connection open, so it is never longer than max_clients). */
+static struct dc_account *account_get(struct server *s, uid_t uid)
+{
+    struct dc_account *a;
+
+    for (a = s->accounts; a; a = a->next)
+        if (a->uid == uid)
+            break;
+    if (!a) {
+        a = calloc(1, sizeof(*a));
+        if (!a)
+            return NULL;
+        a->uid = uid;
+        a->next = s->accounts;
+        s->accounts = a;
+    }
+    a->refs++;
+    return a;
+}
+
+static void account_put(struct server *s, struct dc_account *a)
+{
+    struct dc_account **p;
+
+    if (!a || --a->refs > 0)
+        return;
+    for (p = &s->accounts; *p && *p != a; p = &(*p)->next)
+        ;
+    if (*p)
+        *p = a->next;
+    free(a);
+}
+
 static void conn_close(struct server *s, struct dc_conn *c)
 {
     if (c->state != DC_CONN_WORKING)
@@ -86,6 +122,7 @@ static void conn_close(struct server *s, struct dc_conn *c)
         c->all_next->all_prev = c->all_prev;
     close(c->fd); /* also removes it from the epoll set */
     dc_conn_release(c);
+    account_put(s, c->acct);
     dc_peer_clear(&c->peer);
     free(c->resp);
     free(c);
@@ -198,6 +235,21 @@ static void submit_queued(struct server *s, uid_t uid)
         }
 }
 
+static const char *busy_message(enum dc_busy busy)
+{
+    switch (busy) {
+    case DC_BUSY_USER:
+        return "your requests hold the most memory one user may (--max-buffered-per-user); "
+               "retry when they are answered";
+    case DC_BUSY_RESERVE:
+        return "the signer holds too many requests at once (the rest is kept for users with "
+               "none); retry later";
+    case DC_BUSY_TOTAL: return "the signer holds too many requests at once; retry later";
+    case DC_BUSY_NO: break;
+    }
+    return "the signer is out of memory; retry later";
+}
+
 static void conn_read(struct server *s, struct dc_conn *c)
 {
     size_t got = 0;
@@ -206,13 +258,11 @@ static void conn_read(struct server *s, struct dc_conn *c)
         struct dc_chunk *t;
         ssize_t n;
 
-        int busy;
+        enum dc_busy busy;
 
-        t = dc_conn_tail(c, s->o->max_buffered, &busy);
+        t = dc_conn_tail(c, &s->budget, &busy);
         if (!t) {
-            conn_refuse(s, c, DC_RPC_BUSY,
-                        busy ? "the signer holds too many requests at once; retry later"
-                             : "the signer is out of memory; retry later");
+            conn_refuse(s, c, DC_RPC_BUSY, busy_message(busy));
             return;
         }
         n = recv(c->fd, t->data + t->len, DC_CHUNK_SIZE - t->len, MSG_DONTWAIT);
@@ -287,12 +337,21 @@ static void accept_some(struct server *s)
             close(fd);
             continue;
         }
+        c->acct = account_get(s, c->peer.uid);
+        if (!c->acct) {
+            dc_warn("cannot account for a client: %s", strerror(ENOMEM));
+            dc_peer_clear(&c->peer);
+            free(c);
+            close(fd);
+            continue;
+        }
         c->fd = fd;
         c->buffered = &s->buffered;
         c->state = DC_CONN_READING;
         ev = (struct epoll_event){.events = EPOLLIN | EPOLLRDHUP, .data.ptr = c};
         if (epoll_ctl(s->epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
             dc_warn("epoll: %s", strerror(errno));
+            account_put(s, c->acct);
             dc_peer_clear(&c->peer);
             free(c);
             close(fd);
@@ -422,6 +481,7 @@ int dc_server_run(const struct dc_server_opts *o, struct dc_handler *h)
     struct epoll_event evs[64];
     int rc = -1;
 
+    dc_budget_init(&s.budget, o->max_buffered, o->max_buffered_per_user, o->max_request);
     if (setup(&s) < 0)
         goto cleanup;
     if (o->on_ready)

@@ -14,12 +14,13 @@
 #include "handler.h"
 
 struct dc_server_opts {
-    int listen_fd;       /* a listening AF_UNIX stream socket */
-    size_t max_request;  /* bytes per request */
-    size_t max_buffered; /* bytes of requests held at once, over all connections */
-    int timeout_ms;      /* from accept to the half-close, and again for the answer */
-    int max_clients;     /* open connections; more wait in the listen backlog */
-    int max_per_user;    /* open connections of one uid; more are refused as busy */
+    int listen_fd;                /* a listening AF_UNIX stream socket */
+    size_t max_request;           /* bytes per request */
+    size_t max_buffered;          /* bytes of requests held at once, over all connections */
+    size_t max_buffered_per_user; /* of one uid; 0: a quarter (see dc_budget_init) */
+    int timeout_ms;               /* from accept to the half-close, and again for the answer */
+    int max_clients;              /* open connections; more wait in the listen backlog */
+    int max_per_user;             /* open connections of one uid; more are refused as busy */
     int threads;
     void (*on_reload)(void *arg); /* SIGHUP */
     void *reload_arg;

@@ -32,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -480,13 +481,89 @@ static int cmd_big(int argc, char **argv)
     return n ? 0 : 1;
 }
 
+/* ---- hold ---- */
+
+/*
+ * Open N connections and send B bytes of an unfinished request on each, one after the other,
+ * then keep them open (never half-closed) for S seconds: a user holding the signer's memory.
+ * Prints how many connections still hold their bytes (the others were refused).
+ */
+static int cmd_hold(int argc, char **argv)
+{
+    static const char head[] =
+        "{\"jsonrpc\":\"2.0\",\"id\":\"hold\",\"method\":\"sign_probe_payload\","
+        "\"params\":{\"signing_payload\":\"";
+    int count = 1, held = 0, *fds;
+    size_t bytes = 1 << 20;
+    double seconds = 5;
+    char *block;
+
+    if (argc < 1)
+        die("hold SOCKET --count N --bytes B --seconds S", NULL);
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--count") && i + 1 < argc)
+            count = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--bytes") && i + 1 < argc)
+            bytes = strtoull(argv[++i], NULL, 10);
+        else if (!strcmp(argv[i], "--seconds") && i + 1 < argc)
+            seconds = atof(argv[++i]);
+        else
+            die("unknown option", argv[i]);
+    }
+    fds = calloc((size_t)count, sizeof(int));
+    block = malloc(1 << 20);
+    if (!fds || !block)
+        die("out of memory", NULL);
+    memset(block, 'A', 1 << 20);
+    for (int i = 0; i < count; i++) {
+        size_t sent = 0;
+        int ok = 1;
+
+        fds[i] = connect_to(argv[0]);
+        if (fds[i] < 0)
+            die("cannot connect", argv[0]);
+        if (send(fds[i], head, sizeof(head) - 1, MSG_NOSIGNAL) < 0)
+            ok = 0;
+        while (ok && sent < bytes) {
+            size_t chunk = bytes - sent < (1u << 20) ? bytes - sent : (1u << 20);
+            ssize_t w = send(fds[i], block, chunk, MSG_NOSIGNAL);
+
+            if (w < 0 && errno == EINTR)
+                continue;
+            if (w < 0)
+                ok = 0; /* refused: the server closed its end */
+            else
+                sent += (size_t)w;
+        }
+        if (ok) {
+            /* Sent is not held: a refusal may still be on its way. */
+            struct timeval tv = {0, 200000};
+            char c;
+
+            setsockopt(fds[i], SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+            ok = recv(fds[i], &c, 1, 0) < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+        }
+        held += ok;
+    }
+    printf("held=%d of %d\n", held, count);
+    fflush(stdout);
+    usleep((useconds_t)(seconds * 1e6));
+    for (int i = 0; i < count; i++)
+        close(fds[i]);
+    free(fds);
+    free(block);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     signal(SIGPIPE, SIG_IGN);
     if (argc < 2)
-        die("usage: sign_client request|send|load|idle|big ...", NULL);
+        die("usage: sign_client request|send|load|idle|big|hold ...", NULL);
     if (!strcmp(argv[1], "request"))
         return cmd_request(argc - 2, argv + 2);
+    if (!strcmp(argv[1], "hold"))
+        return cmd_hold(argc - 2, argv + 2);
     if (!strcmp(argv[1], "send"))
         return cmd_send(argc - 2, argv + 2);
     if (!strcmp(argv[1], "load"))

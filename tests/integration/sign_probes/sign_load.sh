@@ -42,7 +42,7 @@ else
 fi
 n=$(grep -c 'refused (-32011 timeout)' "$T/signer.log")
 [ "$n" = 20 ] && pass "20 timeouts logged" || fail "$n timeouts logged, want 20"
-n=$(grep -c 'sign_probe_payload uid=0 .* accepted' "$T/signer.log")
+n=$(grep -c 'uid=0 user=root pid=[0-9]* method="sign_probe_payload" .* accepted' "$T/signer.log")
 [ "$n" = 200 ] && pass "200 decisions logged" || fail "$n accepted decisions logged, want 200"
 
 # A client that sends half a request and stalls is cut off too.

@@ -104,7 +104,7 @@ printf '%s' "$r" | grep -q "\"checksum\":\"$want\"" && pass "checksum is the HMA
 chmod 0644 "$T/payload"
 r=$(sign_as nobody good)
 expect_result "nobody signs its own payload" "$r"
-grep -q 'sign_probe_payload uid=65534 user=nobody .* sha256=[0-9a-f]\{64\} accepted' "$T/signer.log" &&
+grep -q 'uid=65534 user=nobody pid=[0-9]* method="sign_probe_payload" .* sha256=[0-9a-f]\{64\} accepted' "$T/signer.log" &&
     pass "decision logged with uid, user and sha256" || fail "no accepted log line for nobody"
 
 # --- identity comes from SO_PEERCRED, not from the payload
