@@ -61,6 +61,7 @@ static const struct key keys[] = {
     {"scheduler", WORD(scheduler, "slurm|flux|none")},
     {"service_manager", WORD(service_manager, "systemd|direct")},
     {"admin_group", STR(admin_group, K_GROUP)},
+    {"probe_policy", STR(probe_policy, K_PATH)},
     {"max_runtime_functions", NUM(max_runtime_functions, K_COUNT, 1, 1000000)},
     {"probe_validity", NUM(probe_validity, K_DURATION, 60, 366L * 86400)},
     {"ready_timeout", NUM(ready_timeout, K_DURATION, 1, 86400)},
@@ -80,6 +81,7 @@ void dc_sysconf_defaults(struct dc_sysconf *c)
     memset(c, 0, sizeof(*c));
     snprintf(c->secret_file, sizeof(c->secret_file), "%s", "/etc/datacrumbs/probe-secret");
     snprintf(c->signer_socket, sizeof(c->signer_socket), "%s", "/run/datacrumbs/sign.sock");
+    snprintf(c->probe_policy, sizeof(c->probe_policy), "%s", "/etc/datacrumbs/probe-policy");
     snprintf(c->run_dir, sizeof(c->run_dir), "%s", "/run/datacrumbs");
     snprintf(c->trace_dir, sizeof(c->trace_dir), "%s", "/var/lib/datacrumbs/traces/%Y/%m/%d");
     snprintf(c->log_dir, sizeof(c->log_dir), "%s", "/var/log/datacrumbs");

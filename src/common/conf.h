@@ -18,6 +18,7 @@
 struct dc_sysconf {
     char secret_file[DC_CONF_PATH_MAX];   /* HMAC key of the probe files */
     char signer_socket[DC_CONF_PATH_MAX]; /* datacrumbs_sign_probes AF_UNIX socket */
+    char probe_policy[DC_CONF_PATH_MAX];  /* what users may capture (sitepolicy.h) */
     char run_dir[DC_CONF_PATH_MAX];       /* env, ready and summary files of runs */
     char trace_dir[DC_CONF_PATH_MAX];     /* may hold strftime(3) conversions */
     char log_dir[DC_CONF_PATH_MAX];

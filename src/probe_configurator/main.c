@@ -117,6 +117,7 @@ static int run(struct run *r)
     pub.host_path = r->opts.host_path;
     pub.output = r->output;
     pub.signer_socket = r->sys.signer_socket;
+    pub.probe_policy = r->sys.probe_policy;
     pub.config_source = r->sys.source[0] ? r->sys.source : "the built-in defaults";
     pub.validity = r->sys.probe_validity;
     pub.disc = &r->disc;

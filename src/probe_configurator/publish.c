@@ -11,8 +11,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "options.h"
 #include "signer.h"
+#include "sitepolicy.h"
 #include "summary.h"
 
 /* The categories as the probe file holds them. NULL when out of memory. */
@@ -31,6 +33,100 @@ static json_t *categories_json(const struct dc_discovery *d)
     }
     dc_json_cache_free(&jc);
     return a;
+}
+
+/* The argument specs of fn that the policy lets the signer sign (a new reference). */
+static json_t *allowed_specs(const struct dc_site_policy *sp, json_int_t type, const char *bin,
+                             const char *cname, const char *fn, json_t *specs)
+{
+    json_t *out = json_array();
+    size_t i;
+    json_t *spec;
+
+    json_array_foreach(specs, i, spec)
+    {
+        json_t *ix = json_object_get(spec, "index");
+        const char *c_type = json_string_value(json_object_get(spec, "c_type"));
+
+        if (c_type && dc_sp_is_capture(c_type, json_is_true(json_object_get(spec, "is_pointer"))) &&
+            !dc_sp_capture_allowed(sp, type, bin, fn, (unsigned)json_integer_value(ix))) {
+            dc_info("%s: %s: argument %lld (%s) is not captured: the probe policy %s does not "
+                    "allow it",
+                    cname, fn, (long long)json_integer_value(ix), c_type, sp->source);
+            continue;
+        }
+        json_array_append(out, spec);
+    }
+    return out;
+}
+
+/*
+ * Keep to the site's probe policy (sitepolicy.h), which the signer enforces: leave out the
+ * captures it does not allow, and give the functions that may not get a return probe entry
+ * probes only (entry_functions).
+ */
+static int keep_to_policy(json_t *cats, const struct dc_site_policy *sp)
+{
+    size_t ci;
+    json_t *cat;
+
+    json_array_foreach(cats, ci, cat)
+    {
+        json_int_t type = json_integer_value(json_object_get(cat, "type"));
+        const char *bin = json_string_value(json_object_get(cat, "binary_path"));
+        const char *cname = json_string_value(json_object_get(cat, "name"));
+        json_t *args = json_object_get(cat, "function_arguments"), *fns, *keep, *entry, *f;
+        const char *fn;
+        json_t *specs;
+        void *tmp;
+        size_t i;
+
+        json_object_foreach_safe(args, tmp, fn, specs)
+        {
+            json_t *a = allowed_specs(sp, type, bin, cname, fn, specs);
+
+            if (!a)
+                return -1;
+            if (json_array_size(a) == 0)
+                json_object_del(args, fn);
+            else if (json_object_set_new(args, fn, a) < 0)
+                return -1;
+            if (json_array_size(a) == 0)
+                json_decref(a);
+        }
+        if (args && json_object_size(args) == 0)
+            json_object_del(cat, "function_arguments");
+        if (type != DC_PF_UPROBE)
+            continue;
+        fns = json_object_get(cat, "functions");
+        keep = json_array();
+        entry = json_array();
+        if (!keep || !entry) {
+            json_decref(keep);
+            json_decref(entry);
+            return -1;
+        }
+        json_array_foreach(fns, i, f)
+        {
+            enum dc_ret_class cls = dc_sp_return_class(json_string_value(f), NULL);
+
+            if (cls == DC_RET_OK ||
+                (cls == DC_RET_MAY_THROW && dc_sp_return_allowed(sp, bin, json_string_value(f))))
+                json_array_append(keep, f);
+            else
+                json_array_append(entry, f);
+        }
+        if (json_array_size(entry))
+            dc_info("%s: %zu function(s) get entry probes only (no return probe where a call "
+                    "may leave other than by returning)",
+                    cname, json_array_size(entry));
+        json_object_set_new(cat, "functions", keep);
+        if (json_array_size(entry))
+            json_object_set_new(cat, "entry_functions", entry);
+        else
+            json_decref(entry);
+    }
+    return 0;
 }
 
 static int fail(char *err, size_t errlen, int status, const char *fmt, ...)
@@ -77,6 +173,20 @@ int dc_publish(struct dc_publish *p, char *err, size_t errlen)
     in.validity = p->validity;
     summary = dc_summary_json(&in);
     cats = categories_json(p->disc);
+    if (cats) {
+        struct dc_site_policy sp;
+        char perr[1024];
+
+        if (dc_sp_load(&sp, p->probe_policy, 1, perr, sizeof(perr)) < 0) {
+            dc_warn("probe policy: %s: no capture is kept", perr);
+            memset(&sp, 0, sizeof(sp));
+        }
+        if (keep_to_policy(cats, &sp) < 0) {
+            json_decref(cats);
+            cats = NULL;
+        }
+        dc_sp_free(&sp);
+    }
     if (!summary || !cats) {
         rc = fail(err, errlen, DC_CFG_EXIT_DISCOVERY, "out of memory");
         goto cleanup;

@@ -18,6 +18,7 @@ struct dc_publish {
     const char *output;        /* absolute (summary.h: dc_output_path) */
     const char *signer_socket; /* from the system configuration */
     const char *config_source; /* where that came from, for the hint when it is not there */
+    const char *probe_policy;  /* the site's probe policy (sitepolicy.h) */
     long validity;             /* probe_validity, seconds */
     const struct dc_discovery *disc;
     struct dc_progress *progress; /* may be NULL */

@@ -75,6 +75,9 @@ static int parse_line(struct dc_site_policy *p, char *line, unsigned lineno, con
     int n = 0;
     struct dc_sp_rule r = {.line = lineno};
 
+    line += strspn(line, " \t\r");
+    if (*line == '#' || *line == '\0')
+        return 0;
     for (char *t = strtok_r(line, " \t\r", &save); t; t = strtok_r(NULL, " \t\r", &save)) {
         if (n == 5 || strlen(t) > DC_SP_MAX_FIELD) {
             snprintf(err, errlen, "%s:%u: too many or too long fields", name, lineno);
@@ -82,8 +85,6 @@ static int parse_line(struct dc_site_policy *p, char *line, unsigned lineno, con
         }
         f[n++] = t;
     }
-    if (n == 0 || f[0][0] == '#')
-        return 0;
     if (strcmp(f[0], "capture") == 0 && n == 4) {
         r.verb = DC_SP_CAPTURE;
         if (parse_args(f[3], &r.args) < 0) {
@@ -201,6 +202,25 @@ static void rule_name(json_int_t type, const char *fn, char *out, size_t outlen)
     out[n] = '\0';
 }
 
+/* FUNCTION is one pattern or several separated by ',': any of them matches. */
+static int function_matches(const char *list, const char *name)
+{
+    char pat[DC_SP_MAX_FIELD + 1];
+
+    while (*list) {
+        size_t n = strcspn(list, ",");
+
+        memcpy(pat, list, n);
+        pat[n] = '\0';
+        if (n && fnmatch(pat, name, 0) == 0)
+            return 1;
+        list += n;
+        if (*list == ',')
+            list++;
+    }
+    return 0;
+}
+
 static int target_matches(const struct dc_sp_rule *r, json_int_t type, const char *binary)
 {
     if (type == DC_PF_SYSCALLS)
@@ -223,7 +243,7 @@ int dc_sp_capture_allowed(const struct dc_site_policy *p, json_int_t type, const
         const struct dc_sp_rule *r = &p->rules[i];
 
         if (r->verb == DC_SP_CAPTURE && (r->args >> arg & 1) && target_matches(r, type, binary) &&
-            fnmatch(r->function, name, 0) == 0)
+            function_matches(r->function, name))
             return 1;
     }
     return 0;
@@ -238,7 +258,7 @@ int dc_sp_return_allowed(const struct dc_site_policy *p, const char *binary, con
         const struct dc_sp_rule *r = &p->rules[i];
 
         if (r->verb == DC_SP_RETURN && target_matches(r, DC_PF_UPROBE, binary) &&
-            fnmatch(r->function, name, 0) == 0)
+            function_matches(r->function, name))
             return 1;
     }
     return 0;

@@ -10,8 +10,9 @@
  *   return  TARGET FUNCTION             C++ (mangled) functions may get return probes
  *
  * TARGET is "syscall", "kernel" or a fnmatch(3) pattern of a binary_path; FUNCTION a pattern
- * of the function name (without ":0xOFFSET" and "@VERSION"; system calls by their bare name);
- * ARGUMENTS "*" or indexes ("1" or "1,3"). Nothing is allowed that no line allows.
+ * of the function name, or several separated by "," (without ":0xOFFSET" and "@VERSION"; system
+ * calls by their bare name); ARGUMENTS "*" or indexes ("1" or "1,3"). Nothing is allowed that no
+ * line allows.
  */
 #ifndef DC_SITEPOLICY_H
 #define DC_SITEPOLICY_H
@@ -19,11 +20,8 @@
 #include <jansson.h>
 #include <stddef.h>
 
-#include "dc_config.h"
-
-#define DC_PROBE_POLICY_PATH DC_SYSCONFDIR "/probe-policy"
-#define DC_SP_MAX_RULES      10000
-#define DC_SP_MAX_FIELD      1024
+#define DC_SP_MAX_RULES 10000
+#define DC_SP_MAX_FIELD 1024
 
 enum dc_sp_verb { DC_SP_CAPTURE, DC_SP_RETURN };
 

@@ -153,7 +153,7 @@ int main(int argc, char **argv)
     protect_memory();
     if (dc_load_sysconf(&sys, opt.config_path) < 0)
         return EXIT_START_FAILED;
-    rctx.policy_path = opt.policy_path ? opt.policy_path : DC_PROBE_POLICY_PATH;
+    rctx.policy_path = sys.probe_policy;
     if (!(site = load_site(rctx.policy_path))) {
         dc_err("refusing to start: the probe policy is not usable");
         return EXIT_START_FAILED;

@@ -9,7 +9,6 @@
 #include <unistd.h>
 
 #include "log.h"
-#include "sitepolicy.h"
 
 enum {
     OPT_CONFIG = 256,
@@ -21,7 +20,6 @@ enum {
     OPT_MAX_REQUEST,
     OPT_MAX_BUFFERED,
     OPT_MAX_BUFFERED_USER,
-    OPT_POLICY,
     OPT_TIMEOUT,
     OPT_MAX_CLIENTS,
     OPT_MAX_PER_USER,
@@ -40,7 +38,6 @@ static const struct option long_opts[] = {
     {"max-request", required_argument, NULL, OPT_MAX_REQUEST},
     {"max-buffered", required_argument, NULL, OPT_MAX_BUFFERED},
     {"max-buffered-per-user", required_argument, NULL, OPT_MAX_BUFFERED_USER},
-    {"policy", required_argument, NULL, OPT_POLICY},
     {"timeout", required_argument, NULL, OPT_TIMEOUT},
     {"max-clients", required_argument, NULL, OPT_MAX_CLIENTS},
     {"max-clients-per-user", required_argument, NULL, OPT_MAX_PER_USER},
@@ -75,8 +72,7 @@ void dc_sign_usage(FILE *out)
                  "  --max-buffered-per-user SIZE  of one user (default: a quarter of\n"
                  "                         --max-buffered); another quarter is kept for users\n"
                  "                         who hold nothing yet\n"
-                 "  --policy FILE          the site's probe policy (default\n"
-                 "                         " DC_PROBE_POLICY_PATH ")\n"
+
                  "  --timeout SECONDS      time a client has to send its request, and to read\n"
                  "                         the answer (default 5)\n"
                  "  --max-clients N        connections open at once (default 1024)\n"
@@ -182,7 +178,6 @@ int dc_sign_parse_options(struct dc_sign_opts *o, int argc, char **argv)
             if (parse_size(optarg, &o->max_buffered_per_user) < 0 || o->max_buffered_per_user == 0)
                 return bad("--max-buffered-per-user", optarg, "a size such as 64M");
             break;
-        case OPT_POLICY: o->policy_path = optarg; break;
         case OPT_TIMEOUT:
             if (parse_long(optarg, 1, 3600, &v) < 0)
                 return bad("--timeout", optarg, "seconds from 1 to 3600");

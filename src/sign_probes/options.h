@@ -10,7 +10,6 @@ struct dc_sign_opts {
     const char *config_path;   /* --config FILE, NULL for the system file */
     const char *socket_path;   /* --socket PATH, NULL for signer_socket */
     const char *kallsyms_path; /* --kallsyms FILE, NULL for /proc/kallsyms or vmlinux BTF */
-    const char *policy_path;   /* --policy FILE, NULL for the system probe policy */
     int foreground;            /* --foreground: no daemon(3), log to stderr */
     int use_syslog;            /* --syslog: log to syslog too */
     int verbose;

@@ -22,7 +22,11 @@ log_dir = $SANDBOX/log
 client_lib = $SANDBOX_BUILD/src/client/libdatacrumbs_client.so.0
 service_manager = direct
 scheduler = none
+probe_policy = $SANDBOX/etc/datacrumbs/probe-policy
 CONF
+    # The shipped probe policy (root's, not writable by others, as the signer requires).
+    cp "$(dirname "${BASH_SOURCE[0]}")/../../etc/datacrumbs/probe-policy" "$SANDBOX/etc/datacrumbs/"
+    chmod 0644 "$SANDBOX/etc/datacrumbs/probe-policy"
     # Programs by name, straight from the build tree.
     SANDBOX_BIN=$SANDBOX/bin
     mkdir -p "$SANDBOX_BIN"

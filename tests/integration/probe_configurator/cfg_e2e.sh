@@ -22,7 +22,9 @@ done
 chmod 0755 "$T_TMP"
 chmod 0700 "$T_TMP/etc"
 chmod 0755 "$T_TMP/run"
-conf "max_runtime_functions = 16384" "probe_validity = 1d"
+cp "$SRC/etc/datacrumbs/probe-policy" "$T_TMP/etc/probe-policy"
+chmod 0644 "$T_TMP/etc/probe-policy"
+conf "max_runtime_functions = 16384" "probe_validity = 1d" "probe_policy = $T_TMP/etc/probe-policy"
 check_rc "datacrumbs_secret create" 0 "$SECRET" --config "$T_TMP/dc.conf" create
 
 SIGNER_PID=
