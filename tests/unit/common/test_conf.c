@@ -61,7 +61,7 @@ static void test_defaults(void **state)
     assert_int_equal(c.runtime_min_free_space, 64L << 20);
     assert_int_equal(c.max_runs, 16);
     assert_int_equal(c.max_runs_per_user, 4);
-    assert_int_equal(c.prolog_timeout, 0);
+    assert_int_equal(c.prolog_timeout, 30);
 }
 
 static void test_empty_file_gives_defaults(void **state)
