@@ -71,6 +71,17 @@ rt_start() {
     return 1
 }
 
+# rt_start_first PROBE RUN_ID [USER [daemon options...]]: rt_start for a test's first run:
+# skip (77) when the kernel refuses the BPF programs, fail the test on any other refusal.
+rt_start_first() {
+    rt_start "$@" && return 0
+    [ "$RT_RC" -eq 5 ] && skip_all "the kernel refused the BPF programs: $(tail -1 "$RT/daemon.err")"
+    not_ok "daemon starts (exit $RT_RC)"
+    cat "$RT/daemon.err"
+    finish
+    exit 1
+}
+
 # rt_stop: SIGINT, wait; RT_RC is the daemon's exit status.
 rt_stop() {
     [ -n "$RT_PID" ] || return 1

@@ -21,13 +21,7 @@ check "probe file with buffer captures" "$RT_MKPROBE" --buffers --secret "$RT/et
     --uprobe "libc:$RT_LIBC:read,open,open64,openat"
 printf 'known-content-42\n' >"$P/known.txt"
 printf '%s\0' "$P/known.txt" >"$P/pathfile"
-if ! rt_start "$RT/p.json.gz" "$RUN" root; then
-    [ "$RT_RC" -eq 5 ] && skip_all "the kernel refused the BPF programs: $(tail -1 "$RT/daemon.err")"
-    not_ok "daemon starts (exit $RT_RC)"
-    cat "$RT/daemon.err"
-    finish
-    exit 1
-fi
+rt_start_first "$RT/p.json.gz" "$RUN" root
 DATACRUMBS_RUN_ID=$RUN "$RT_WRAP" --config "$RT_CONF" cat "$P/known.txt" >/dev/null
 # Drop the pages of pathfile from the cache too, so the path is read from disk at the call.
 dd of="$P/pathfile" oflag=nocache conv=notrunc,fdatasync count=0 status=none 2>/dev/null

@@ -32,13 +32,7 @@ first_byte() {
 check "probe file for root" "$RT_MKPROBE" --secret "$RT/etc/secret" --out "$RT/p.json.gz" --user root \
     --syscalls sys:openat,read --uprobe "libc:$RT_LIBC:fdatasync,open,openat,read"
 ORIG=$(first_byte $$ fdatasync)
-if ! rt_start "$RT/p.json.gz" iso1 root; then
-    [ "$RT_RC" -eq 5 ] && skip_all "the kernel refused the BPF programs: $(tail -1 "$RT/daemon.err")"
-    not_ok "daemon starts (exit $RT_RC)"
-    cat "$RT/daemon.err"
-    finish
-    exit 1
-fi
+rt_start_first "$RT/p.json.gz" iso1 root
 sleep 60 &
 UNTRACED=$!
 "$RT_WRAP" --config "$RT_CONF" sleep 60 &

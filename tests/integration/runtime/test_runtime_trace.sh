@@ -21,13 +21,7 @@ if [ -x "$NOTIFIER" ]; then
     for _ in $(seq 100); do [ -S "$RT/notify.sock" ] && break; sleep 0.02; done
     RT_NOTIFY=$RT/notify.sock
 fi
-if ! rt_start "$RT/p.json.gz" rt1 root; then
-    [ "$RT_RC" -eq 5 ] && skip_all "the kernel refused the BPF programs: $(tail -1 "$RT/daemon.err")"
-    not_ok "daemon starts (exit $RT_RC)"
-    cat "$RT/daemon.err"
-    finish
-    exit 1
-fi
+rt_start_first "$RT/p.json.gz" rt1 root
 ok "daemon ready"
 check "ready file says ready" grep -qx ready "$RT/run/datacrumbs-rt1.ready"
 if [ -n "${RT_NOTIFY:-}" ]; then
