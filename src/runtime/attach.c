@@ -266,44 +266,48 @@ int rt_bpf_load(struct rt_bpf *b, const struct rt_plan *p, const struct rt_bpf_o
     return rc;
 }
 
-int rt_bpf_attach_selection(struct rt_bpf *b, const char *client_lib, char *err, size_t errlen)
+int rt_bpf_probe_client(struct rt_bpf *b, int fd, const char *label, char *err, size_t errlen)
 {
     struct rt_elf_query q[2] = {{.name = "datacrumbs_announce"}, {.name = "datacrumbs_stop"}};
+    struct bpf_program *progs[2] = {b->skel->progs.dc_client_announce,
+                                    b->skel->progs.dc_client_stop};
+    char why[512], path[32];
+
+    if (rt_elf_resolve_fd(fd, label, q, 2, why, sizeof(why)) < 0) {
+        snprintf(err, errlen, "client library: %s", why);
+        return -1;
+    }
+    if (!q[0].found || !q[1].found) {
+        snprintf(err, errlen, "%s does not define datacrumbs_announce and datacrumbs_stop", label);
+        return -1;
+    }
+    /* Through the descriptor: the inode probed is the one just read. Entry probes on a library
+     * that only processes which opted in map. */
+    snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+    for (size_t i = 0; i < 2; i++) {
+        struct bpf_link *l =
+            bpf_program__attach_uprobe(progs[i], false, -1, path, (size_t)q[i].offset);
+
+        if (!l || keep_link(&b->own, l) < 0) {
+            snprintf(err, errlen, "cannot probe %s in %s: %s", q[i].name, label, strerror(errno));
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int rt_bpf_attach_selection(struct rt_bpf *b, char *err, size_t errlen)
+{
     static const struct {
         const char *tp;
         size_t prog; /* which of the three below */
     } tps[] = {{"sched_process_fork", 0}, {"sched_process_exec", 1}, {"sched_process_exit", 2}};
     struct bpf_program *tp_progs[3] = {b->skel->progs.dc_fork, b->skel->progs.dc_exec,
                                        b->skel->progs.dc_exit_task};
-    struct bpf_link *l;
-    char why[512];
 
-    if (rt_elf_resolve(client_lib, q, 2, why, sizeof(why)) < 0) {
-        snprintf(err, errlen, "client library: %s", why);
-        return -1;
-    }
-    if (!q[0].found || !q[1].found) {
-        snprintf(err, errlen, "%s does not define datacrumbs_announce and datacrumbs_stop",
-                 client_lib);
-        return -1;
-    }
-    /* Entry probes on the client library, mapped only by processes that opted in. */
-    l = bpf_program__attach_uprobe(b->skel->progs.dc_client_announce, false, -1, client_lib,
-                                   (size_t)q[0].offset);
-    if (!l || keep_link(&b->own, l) < 0) {
-        snprintf(err, errlen, "cannot probe datacrumbs_announce in %s: %s", client_lib,
-                 strerror(errno));
-        return -1;
-    }
-    l = bpf_program__attach_uprobe(b->skel->progs.dc_client_stop, false, -1, client_lib,
-                                   (size_t)q[1].offset);
-    if (!l || keep_link(&b->own, l) < 0) {
-        snprintf(err, errlen, "cannot probe datacrumbs_stop in %s: %s", client_lib,
-                 strerror(errno));
-        return -1;
-    }
     for (size_t i = 0; i < sizeof(tps) / sizeof(tps[0]); i++) {
-        l = bpf_program__attach_raw_tracepoint(tp_progs[tps[i].prog], tps[i].tp);
+        struct bpf_link *l = bpf_program__attach_raw_tracepoint(tp_progs[tps[i].prog], tps[i].tp);
+
         if (!l || keep_link(&b->own, l) < 0) {
             snprintf(err, errlen, "cannot attach to tracepoint %s: %s", tps[i].tp, strerror(errno));
             return -1;

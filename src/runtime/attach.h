@@ -45,12 +45,14 @@ struct rt_bpf {
 int rt_bpf_load(struct rt_bpf *b, const struct rt_plan *p, const struct rt_bpf_opts *o, char *err,
                 size_t errlen);
 
-/*
- * The probes that decide which processes are traced: a uretprobe on datacrumbs_start and an
- * uprobe on datacrumbs_stop in client_lib, and fork/exec/exit tracepoints. Without them nothing
- * can be traced, so a failure is returned (-1 with err).
- */
-int rt_bpf_attach_selection(struct rt_bpf *b, const char *client_lib, char *err, size_t errlen);
+/* The fork, exec and exit tracepoints that follow traced processes. Without them nothing can
+ * be traced, so a failure is returned (-1 with err). */
+int rt_bpf_attach_selection(struct rt_bpf *b, char *err, size_t errlen);
+
+/* Entry probes on datacrumbs_announce and datacrumbs_stop in the client library open at fd
+ * (label names it in errors): how processes join and leave. They stay until rt_bpf_detach;
+ * the descriptor may be closed afterwards. Returns 0 or -1 with err. */
+int rt_bpf_probe_client(struct rt_bpf *b, int fd, const char *label, char *err, size_t errlen);
 
 /*
  * Link the user-space functions that rt_bpf_attach_functions() found attachable into process

@@ -22,6 +22,7 @@
 
 #include "atomic.h"
 #include "attach.h"
+#include "clientlib.h"
 #include "loadconf.h"
 #include "elfsym.h"
 #include "load.h"
@@ -97,6 +98,7 @@ struct run {
     struct rt_bpf bpf;
     struct rt_trace trace;
     struct rt_procs procs;
+    struct rt_client client;         /* the library whose announcements are probed */
     struct rt_writer_report written; /* the trace budget's outcome (writer.h) */
     int have_plan, have_bpf, have_procs, tracing;
     double peers_checked_ms;
@@ -208,6 +210,7 @@ static void check_peers(struct run *r)
     if (r->peers_checked_ms && now - r->peers_checked_ms < 250)
         return;
     r->peers_checked_ms = now;
+    rt_client_follow(&r->client, &r->bpf);
     rt_bpf_set_sole_run(&r->bpf, rt_procs_sole_run(r->sys.run_dir, r->run_id, r->who.uid));
 }
 
@@ -231,7 +234,9 @@ static int start_tracing(struct run *r)
         return EXIT_BPF;
     }
     r->have_bpf = 1;
-    if (rt_bpf_attach_selection(&r->bpf, r->sys.client_lib, err, sizeof(err)) < 0) {
+    r->client.path = r->sys.client_lib;
+    if (rt_bpf_attach_selection(&r->bpf, err, sizeof(err)) < 0 ||
+        rt_client_probe(&r->client, &r->bpf, err, sizeof(err)) < 0) {
         dc_err("%s", err);
         return EXIT_BPF;
     }

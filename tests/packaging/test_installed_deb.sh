@@ -10,7 +10,8 @@
 # refuses for exactly that reason after checking everything else; a stand-in instance then
 # checks what the packages do to instances). Upgrade to a higher version: the edited conffile
 # and the secret are kept, the running instance is not restarted, the signer's socket keeps
-# listening and the running signer is restarted. Remove: running instances
+# listening and the running signer is restarted, and the running instance traces a program
+# started after the upgrade (the client library's file was replaced). Remove: running instances
 # stopped, the secret kept. Purge: nothing is left but what the admin guide says purge keeps.
 #
 # Needs root, debootstrap and systemd-nspawn (apt-get install debootstrap systemd-container);
@@ -256,6 +257,13 @@ check "the secret is kept" [ "$(ct datacrumbs_secret fingerprint)" = "$FPR" ]
 check "the running instance was not restarted" [ "$(ct systemctl show -p MainPID --value datacrumbs@test.service)" = "$PID1" ] \
     && [ "$(ct systemctl show -p ActiveEnterTimestampMonotonic --value datacrumbs@test.service)" = "$T1" ]
 check "datacrumbs@test.service still active" [ "$(ct systemctl is-active datacrumbs@test.service)" = active ]
+if [ $BPF = yes ]; then
+    # The upgrade replaced the client library's file; the run probes the new one within a
+    # quarter second (datacrumbs(8)), so a program started now is traced.
+    sleep 0.5
+    check_rc "dctest's wrapped dd after the upgrade runs" 0 ct runuser -u dctest -- \
+        datacrumbs_wrap dd if=/dev/zero of=/tmp/dc-after-upgrade.bin bs=512 count=3 status=none
+fi
 check "the signer socket kept listening (not restarted)" \
     [ "$(ct systemctl show -p ActiveEnterTimestampMonotonic --value datacrumbs_sign_probes.socket)" = "$SOCK_T" ]
 check "the running signer was restarted" [ "$(ct systemctl is-active datacrumbs_sign_probes.service)" = active ] \
@@ -272,6 +280,8 @@ if [ $BPF = yes ]; then
     trace=$(ct sh -c 'ls /var/lib/datacrumbs/traces/*/*/*/trace-dctest-test-*.pfw.gz 2>/dev/null' | head -1)
     check "the run left its trace in /var/lib/datacrumbs/traces" [ -n "$trace" ]
     check "it holds the wrapped dd" ct sh -c "zcat '$trace' | grep -q /tmp/dc-held.bin"
+    check "it holds the dd started after the upgrade (the new library is probed)" \
+        ct sh -c "zcat '$trace' | grep -q /tmp/dc-after-upgrade.bin"
 fi
 echo "# upgraded ($((SECONDS - T0)) s)"
 
