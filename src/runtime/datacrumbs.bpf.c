@@ -7,7 +7,8 @@
  * argument labels. Syscalls come from raw_tracepoint sys_enter/sys_exit, filtered by sys_ids.
  *
  * Only processes in procs are traced. One joins when its datacrumbs_announce() names this run
- * (or names none while this is its user's only run on the node) and every one of its user and
+ * (or names none while this is its user's only run on the node; a process in a job's cgroup
+ * names that job) and every one of its user and
  * group ids and capabilities is the user's; its children join by fork. It leaves at exit, at
  * datacrumbs_stop(), and as soon as its credentials change (a setuid, setgid or file
  * capability exec, a setresuid...): what such a program reads is not the user's to see.
@@ -579,6 +580,63 @@ static __always_inline int names_this_run(const char *buf)
     return 0;
 }
 
+/* Linux 6.15 renamed kernfs_node's parent; the older name, for CO-RE. */
+struct kernfs_node___pre615 {
+    struct kernfs_node *parent;
+} __attribute__((preserve_access_index));
+
+static __always_inline struct kernfs_node *kn_parent(struct kernfs_node *kn)
+{
+    if (bpf_core_field_exists(kn->__parent))
+        return BPF_CORE_READ(kn, __parent);
+    return BPF_CORE_READ((struct kernfs_node___pre615 *)kn, parent);
+}
+
+#define DC_CGROUP_DEPTH 16 /* SLURM's deepest: .../job_N/step_N/user/task_N */
+
+/* The id N of the nearest "job_N" (N all digits) on the path of cgroup node kn, into buf. */
+static __always_inline int job_on_path(struct kernfs_node *kn, char *buf)
+{
+    char name[DC_RUN_ID_LEN];
+
+    for (int i = 0; i < DC_CGROUP_DEPTH && kn; i++, kn = kn_parent(kn)) {
+        int j;
+
+        if (bpf_probe_read_kernel_str(name, sizeof(name), BPF_CORE_READ(kn, name)) < 6 ||
+            name[0] != 'j' || name[1] != 'o' || name[2] != 'b' || name[3] != '_')
+            continue;
+        for (j = 4; j < DC_RUN_ID_LEN && name[j] >= '0' && name[j] <= '9'; j++)
+            buf[j - 4] = name[j];
+        if (j < DC_RUN_ID_LEN && name[j] == '\0') {
+            buf[j - 4] = '\0';
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/*
+ * The scheduler's job the task runs in, from its cgroup: SLURM's cgroup plugins put every
+ * process of job N under a "job_N" cgroup (cgroup v2, or the v1 freezer hierarchy), which only
+ * root can leave or enter. So unlike a job id in the environment, it cannot be forged: a
+ * process in job N's cgroup names run N, whatever its environment says.
+ */
+static __always_inline int job_of_task(struct task_struct *task, char *buf)
+{
+    struct css_set *cs = BPF_CORE_READ(task, cgroups);
+    struct cgroup_subsys_state *css = NULL;
+
+    if (job_on_path(BPF_CORE_READ(cs, dfl_cgrp, kn), buf))
+        return 1;
+    if (bpf_core_enum_value_exists(enum cgroup_subsys_id, freezer_cgrp_id)) {
+        int id = bpf_core_enum_value(enum cgroup_subsys_id, freezer_cgrp_id);
+
+        if (id >= 0 && id < 16 && !bpf_core_read(&css, sizeof(css), &cs->subsys[id]) && css)
+            return job_on_path(BPF_CORE_READ(css, cgroup, kn), buf);
+    }
+    return 0;
+}
+
 /*
  * datacrumbs_announce(run_id): the client library's "trace me", at load, after fork and on an
  * explicit datacrumbs_start(). An entry probe: the library calls it only when tracing is not
@@ -599,7 +657,7 @@ int BPF_KPROBE(dc_client_announce, const char *named)
         return 0;
     }
     buf[0] = '\0';
-    if (named && bpf_probe_read_user_str(buf, sizeof(buf), named) < 0)
+    if (!job_of_task(task, buf) && named && bpf_probe_read_user_str(buf, sizeof(buf), named) < 0)
         buf[0] = '\0';
     if (buf[0] ? !names_this_run(buf) : !sole_run) {
         count(DC_STAT_PROC_RUN);
