@@ -17,14 +17,11 @@ int rt_client_probe(struct rt_client *c, struct rt_bpf *b, char *err, size_t err
     int fd = -1, e = 0, rc = -1;
 
     switch (dc_open_as(NULL, c->path, &fd, &e)) {
-    case DC_OPENAS_OK:
-        break;
+    case DC_OPENAS_OK: break;
     case DC_OPENAS_NOT_REGULAR:
         snprintf(err, errlen, "client library %s: not a regular file", c->path);
         return -1;
-    default:
-        snprintf(err, errlen, "client library %s: %s", c->path, strerror(e));
-        return -1;
+    default: snprintf(err, errlen, "client library %s: %s", c->path, strerror(e)); return -1;
     }
     if (fstat(fd, &st) < 0) {
         snprintf(err, errlen, "client library %s: %s", c->path, strerror(errno));
