@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
+
 #define MAX_GROUPS 8  /* bracket groups in one host expression */
 #define MAX_DIGITS 18 /* fits in unsigned long long with room to add one */
 
@@ -143,21 +145,13 @@ static int parse_group(struct parser *p, const char **pp, struct range **out, si
 static int add_host(struct parser *p, const char *at, const char *name)
 {
     struct dc_hostlist *hl = p->out;
-    char **tmp;
 
     if (!dc_hostname_valid(name))
         return fail(p, at, "'%s' is not a valid host name", name);
     if (hl->n >= DC_HOSTLIST_MAX_HOSTS)
         return fail(p, at, "more than %d hosts", DC_HOSTLIST_MAX_HOSTS);
-    if (hl->n == hl->cap) {
-        size_t cap = hl->cap ? hl->cap * 2 : 16;
-
-        tmp = realloc(hl->hosts, cap * sizeof(*tmp));
-        if (!tmp)
-            return fail(p, at, "out of memory");
-        hl->hosts = tmp;
-        hl->cap = cap;
-    }
+    if (dc_grow(&hl->hosts, &hl->cap, hl->n, sizeof(*hl->hosts), 16) < 0)
+        return fail(p, at, "out of memory");
     hl->hosts[hl->n] = strdup(name);
     if (!hl->hosts[hl->n])
         return fail(p, at, "out of memory");

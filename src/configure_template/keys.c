@@ -10,6 +10,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "grow.h"
 #include "libpath.h"
 
 #ifndef DC_INSTALL_PREFIX
@@ -100,16 +101,9 @@ int dc_keys_set(struct dc_keys *k, const char *name, const char *value, enum dc_
         e->origin = origin;
         return 0;
     }
-    if (k->n == k->cap) {
-        size_t cap = k->cap ? k->cap * 2 : 32;
-        struct dc_key *nv = realloc(k->v, cap * sizeof(*nv));
-
-        if (!nv) {
-            free(v);
-            goto nomem;
-        }
-        k->v = nv;
-        k->cap = cap;
+    if (dc_grow(&k->v, &k->cap, k->n, sizeof(*k->v), 32) < 0) {
+        free(v);
+        goto nomem;
     }
     k->v[k->n].name = strdup(name);
     if (!k->v[k->n].name) {

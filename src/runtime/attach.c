@@ -16,6 +16,7 @@
 
 #include "datacrumbs.skel.h"
 #include "elfsym.h"
+#include "grow.h"
 #include "log.h"
 #include "umulti.h"
 
@@ -37,17 +38,9 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 
 static int keep_link(struct rt_linkset *s, struct bpf_link *l)
 {
-    if (s->nlinks == s->caplinks) {
-        size_t cap = s->caplinks ? s->caplinks * 2 : 16;
-        struct bpf_link **n = realloc(s->links, cap * sizeof(*n));
-
-        if (!n) {
-            bpf_link__destroy(l);
-            errno = ENOMEM;
-            return -1;
-        }
-        s->links = n;
-        s->caplinks = cap;
+    if (dc_grow(&s->links, &s->caplinks, s->nlinks, sizeof(*s->links), 16) < 0) {
+        bpf_link__destroy(l);
+        return -1;
     }
     s->links[s->nlinks++] = l;
     return 0;
@@ -55,17 +48,9 @@ static int keep_link(struct rt_linkset *s, struct bpf_link *l)
 
 static int keep_mfd(struct rt_linkset *s, int fd)
 {
-    if (s->nmfds == s->capmfds) {
-        size_t cap = s->capmfds ? s->capmfds * 2 : 4;
-        int *n = realloc(s->mfds, cap * sizeof(*n));
-
-        if (!n) {
-            close(fd);
-            errno = ENOMEM;
-            return -1;
-        }
-        s->mfds = n;
-        s->capmfds = cap;
+    if (dc_grow(&s->mfds, &s->capmfds, s->nmfds, sizeof(*s->mfds), 4) < 0) {
+        close(fd);
+        return -1;
     }
     s->mfds[s->nmfds++] = fd;
     return 0;

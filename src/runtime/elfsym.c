@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "grow.h"
 
 struct elf_file {
     int fd;
@@ -515,16 +516,9 @@ static int seen_insert(struct each_ctx *c, uint64_t off)
     }
     if (l < c->nseen && c->seen[l] == off)
         return 0;
-    if (c->nseen == c->capseen) {
-        size_t cap = c->capseen ? c->capseen * 2 : 1024;
-        uint64_t *n = realloc(c->seen, cap * sizeof(*n));
-
-        if (!n) {
-            c->oom = 1;
-            return 0;
-        }
-        c->seen = n;
-        c->capseen = cap;
+    if (dc_grow(&c->seen, &c->capseen, c->nseen, sizeof(*c->seen), 1024) < 0) {
+        c->oom = 1;
+        return 0;
     }
     memmove(c->seen + l + 1, c->seen + l, (c->nseen - l) * sizeof(*c->seen));
     c->seen[l] = off;

@@ -12,6 +12,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "grow.h"
 #include "log.h"
 
 struct rt_proc {
@@ -73,17 +74,10 @@ static struct rt_proc *find(struct rt_procs *ps, pid_t pid)
 static void doom(struct rt_procs *ps, struct rt_linkset *s)
 {
     pthread_mutex_lock(&ps->mu);
-    if (ps->ndoomed == ps->capdoomed) {
-        size_t cap = ps->capdoomed ? ps->capdoomed * 2 : 16;
-        struct rt_linkset *n = realloc(ps->doomed, cap * sizeof(*n));
-
-        if (!n) {
-            pthread_mutex_unlock(&ps->mu);
-            rt_linkset_close(s);
-            return;
-        }
-        ps->doomed = n;
-        ps->capdoomed = cap;
+    if (dc_grow(&ps->doomed, &ps->capdoomed, ps->ndoomed, sizeof(*ps->doomed), 16) < 0) {
+        pthread_mutex_unlock(&ps->mu);
+        rt_linkset_close(s);
+        return;
     }
     ps->doomed[ps->ndoomed++] = *s;
     memset(s, 0, sizeof(*s));
@@ -116,16 +110,9 @@ static void link_process(struct rt_procs *ps, pid_t pid, pid_t ns_pid)
         ps->refused++;
         return;
     }
-    if (ps->n == ps->cap) {
-        size_t cap = ps->cap ? ps->cap * 2 : 64;
-        struct rt_proc *n = realloc(ps->tab, cap * sizeof(*n));
-
-        if (!n) {
-            ps->refused++;
-            return;
-        }
-        ps->tab = n;
-        ps->cap = cap;
+    if (dc_grow(&ps->tab, &ps->cap, ps->n, sizeof(*ps->tab), 64) < 0) {
+        ps->refused++;
+        return;
     }
     p = &ps->tab[ps->n];
     memset(p, 0, sizeof(*p));

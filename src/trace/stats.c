@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
+
 const char *const tr_size_labels[TR_SIZE_BUCKETS] = {
     "0-100", "100-1K", "1K-10K",   "10K-100K", "100K-1M",
     "1M-4M", "4M-10M", "10M-100M", "100M-1G",  "1G+",
@@ -218,15 +220,8 @@ static struct tr_proc *get_proc(struct tr_stats *s, size_t file, int64_t pid)
 
     if (tr_u64map_get(&s->procmap, key, &idx))
         return s->procs[idx];
-    if (s->nprocs == s->capprocs) {
-        size_t cap = s->capprocs ? s->capprocs * 2 : 64;
-        struct tr_proc **procs = realloc(s->procs, cap * sizeof(*procs));
-
-        if (!procs)
-            return NULL;
-        s->procs = procs;
-        s->capprocs = cap;
-    }
+    if (dc_grow(&s->procs, &s->capprocs, s->nprocs, sizeof(*s->procs), 64) < 0)
+        return NULL;
     p = calloc(1, sizeof(*p));
     if (!p)
         return NULL;
@@ -265,15 +260,8 @@ static struct tr_counts *file_cat(struct tr_stats *s, uint32_t path, uint32_t ca
 
     if (tr_u64map_get(&s->filemap, key, &idx))
         return &s->files[idx].c;
-    if (s->nfiles == s->capfiles) {
-        size_t cap = s->capfiles ? s->capfiles * 2 : 64;
-        struct tr_fstat *f = realloc(s->files, cap * sizeof(*f));
-
-        if (!f)
-            return NULL;
-        s->files = f;
-        s->capfiles = cap;
-    }
+    if (dc_grow(&s->files, &s->capfiles, s->nfiles, sizeof(*s->files), 64) < 0)
+        return NULL;
     memset(&s->files[s->nfiles], 0, sizeof(s->files[0]));
     s->files[s->nfiles].path = path;
     s->files[s->nfiles].cat = cat;
