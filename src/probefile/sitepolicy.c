@@ -394,7 +394,7 @@ enum dc_ret_class dc_sp_return_class(const char *symbol, const char **why)
         n = sizeof(base) - 1;
     memcpy(base, symbol, n);
     base[n] = '\0';
-    if (strncmp(base, "_Z", 2) == 0) {
+    if (strncmp(base, "_Z", 2) == 0 || strncmp(base, "__Z", 3) == 0) {
         /* std::__throw_logic_error and friends always throw; std::terminate never returns. */
         cls = strstr(base, "__throw_")    ? DC_RET_UNWINDS
               : strstr(base, "terminate") ? DC_RET_NEVER

@@ -294,6 +294,65 @@ static int add_binary(struct rt_plan *p, const char *path)
     return (int)p->nbins++;
 }
 
+/* What every function of a category shares. */
+struct plan_cat {
+    const char *name;
+    json_int_t type;
+    enum dc_fn_kind kind;
+    int bin; /* index into p->bins, or -1 */
+    const json_t *fargs;
+};
+
+/* One function of category c (entry_listed: from entry_functions). -1: out of memory. */
+static int add_func(struct rt_plan *p, const struct plan_cat *c, const char *fname,
+                    int entry_listed)
+{
+    struct rt_func *f = &p->funcs[p->nfuncs];
+    const char *why = NULL;
+    enum rt_probe_how how;
+
+    f->id = (unsigned)(p->nfuncs + 1);
+    p->nfuncs++;
+    f->kind = c->kind;
+    f->binary = c->bin;
+    f->nr = -1;
+    f->name = strdup(fname);
+    f->category = strdup(c->name);
+    if (!f->name || !f->category)
+        return -1;
+    split_offset(f);
+    if (!f->symbol || make_head(f, f->symbol) < 0)
+        return -1;
+    f->cfg.kind = (__u8)c->kind;
+    if (json_is_object(c->fargs)) {
+        const json_t *specs = json_object_get(c->fargs, fname);
+
+        if (!specs)
+            specs = json_object_get(c->fargs, f->symbol);
+        plan_args(f, specs);
+    }
+    if (c->type == DC_PF_USDT)
+        rt_plan_fail(f, "USDT probes are not supported by this runtime");
+    else if (c->type == DC_PF_CUSTOM)
+        rt_plan_fail(f, "custom BPF probes are not supported by this runtime");
+    else if (!c->kind)
+        rt_plan_fail(f, "unknown probe type %lld", (long long)c->type);
+    else if (entry_listed && c->kind != DC_KIND_USER)
+        rt_plan_fail(f, "entry_functions are for user-space functions only");
+    else if (c->kind == DC_KIND_USER && c->bin < 0)
+        rt_plan_fail(f, "the category has no absolute binary_path");
+    else if (!*f->symbol)
+        rt_plan_fail(f, "empty function name");
+    else if (c->kind == DC_KIND_USER &&
+             (how = rt_probe_how(f->symbol, entry_listed, &why)) != RT_PROBE_BOTH) {
+        if (how == RT_PROBE_REFUSED)
+            rt_plan_fail(f, "%s", why);
+        f->cfg.flags |= DC_FN_ENTRY_ONLY;
+        f->no_ret = 1;
+    }
+    return 0;
+}
+
 int rt_plan_build(struct rt_plan *p, const json_t *categories, char *err, size_t errlen)
 {
     size_t ci, total = 0;
@@ -305,7 +364,8 @@ int rt_plan_build(struct rt_plan *p, const json_t *categories, char *err, size_t
         return -1;
     }
     json_array_foreach(categories, ci, cat) total +=
-        json_array_size(json_object_get(cat, "functions"));
+        json_array_size(json_object_get(cat, "functions")) +
+        json_array_size(json_object_get(cat, "entry_functions"));
     p->funcs = calloc(total ? total : 1, sizeof(*p->funcs));
     p->bins = calloc(json_array_size(categories) + 1, sizeof(*p->bins));
     if (!p->funcs || !p->bins) {
@@ -315,71 +375,46 @@ int rt_plan_build(struct rt_plan *p, const json_t *categories, char *err, size_t
     json_array_foreach(categories, ci, cat)
     {
         const json_t *fns = json_object_get(cat, "functions");
-        const json_t *fargs = json_object_get(cat, "function_arguments");
         const json_t *jbin = json_object_get(cat, "binary_path");
-        const char *cname = json_string_value(json_object_get(cat, "name"));
-        json_int_t type = json_integer_value(json_object_get(cat, "type"));
-        enum dc_fn_kind kind = 0;
+        struct plan_cat c = {.name = json_string_value(json_object_get(cat, "name")),
+                             .type = json_integer_value(json_object_get(cat, "type")),
+                             .fargs = json_object_get(cat, "function_arguments"),
+                             .bin = -1};
         const json_t *jfn;
-        int bin = -1;
         size_t fi;
 
-        if (!cname || !json_is_array(fns)) {
+        if (!c.name || !json_is_array(fns)) {
             snprintf(err, errlen, "categories[%zu] has no name or functions", ci);
             return -1;
         }
-        if (type == DC_PF_SYSCALLS)
-            kind = DC_KIND_SYSCALL;
-        else if (type == DC_PF_KPROBE)
-            kind = DC_KIND_KERNEL;
-        else if (type == DC_PF_UPROBE)
-            kind = DC_KIND_USER;
-        if (kind == DC_KIND_USER && json_is_string(jbin) && json_string_value(jbin)[0] == '/')
-            bin = add_binary(p, json_string_value(jbin));
-        json_array_foreach(fns, fi, jfn)
-        {
-            struct rt_func *f = &p->funcs[p->nfuncs];
-            const char *fname = json_string_value(jfn), *unsafe;
+        if (c.type == DC_PF_SYSCALLS)
+            c.kind = DC_KIND_SYSCALL;
+        else if (c.type == DC_PF_KPROBE)
+            c.kind = DC_KIND_KERNEL;
+        else if (c.type == DC_PF_UPROBE)
+            c.kind = DC_KIND_USER;
+        if (c.kind == DC_KIND_USER && json_is_string(jbin) && json_string_value(jbin)[0] == '/')
+            c.bin = add_binary(p, json_string_value(jbin));
+        for (int entry = 0; entry < 2; entry++) {
+            const json_t *list = entry ? json_object_get(cat, "entry_functions") : fns;
 
-            f->id = (unsigned)(p->nfuncs + 1);
-            p->nfuncs++;
-            f->kind = kind;
-            f->binary = bin;
-            f->nr = -1;
-            f->name = strdup(fname);
-            f->category = strdup(cname);
-            if (!f->name || !f->category) {
-                snprintf(err, errlen, "out of memory");
+            if (entry && !list)
+                break;
+            if (!json_is_array(list)) {
+                snprintf(err, errlen, "categories[%zu].entry_functions is not an array", ci);
                 return -1;
             }
-            split_offset(f);
-            if (!f->symbol || make_head(f, f->symbol) < 0) {
-                snprintf(err, errlen, "out of memory");
-                return -1;
-            }
-            f->cfg.kind = (__u8)kind;
-            if (json_is_object(fargs)) {
-                const json_t *specs = json_object_get(fargs, fname);
-
-                if (!specs)
-                    specs = json_object_get(fargs, f->symbol);
-                plan_args(f, specs);
-            }
-            if (type == DC_PF_USDT)
-                rt_plan_fail(f, "USDT probes are not supported by this runtime");
-            else if (type == DC_PF_CUSTOM)
-                rt_plan_fail(f, "custom BPF probes are not supported by this runtime");
-            else if (!kind)
-                rt_plan_fail(f, "unknown probe type %lld", (long long)type);
-            else if (kind == DC_KIND_USER && bin < 0)
-                rt_plan_fail(f, "the category has no absolute binary_path");
-            else if (!*f->symbol)
-                rt_plan_fail(f, "empty function name");
-            else if (kind == DC_KIND_USER && (unsafe = rt_unsafe_return(f->symbol)))
-                rt_plan_fail(f, "%s", unsafe);
-            else if (kind == DC_KIND_USER && rt_entry_only(f->symbol)) {
-                f->cfg.flags |= DC_FN_ENTRY_ONLY;
-                f->no_ret = 1;
+            json_array_foreach(list, fi, jfn)
+            {
+                if (!json_is_string(jfn)) {
+                    snprintf(err, errlen, "categories[%zu].%s[%zu] is not a string", ci,
+                             entry ? "entry_functions" : "functions", fi);
+                    return -1;
+                }
+                if (add_func(p, &c, json_string_value(jfn), entry) < 0) {
+                    snprintf(err, errlen, "out of memory");
+                    return -1;
+                }
             }
         }
     }

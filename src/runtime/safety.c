@@ -1,60 +1,36 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* safety.c - functions and instructions not to probe (see safety.h). */
+/* safety.c - how to probe a user function, and instructions not to probe (see safety.h). */
 #include "safety.h"
 
 #include <string.h>
 
-const char *rt_unsafe_return(const char *symbol)
-{
-    static const char *const twice[] = {"setjmp",     "longjmp",     "getcontext",
-                                        "setcontext", "swapcontext", "makecontext"};
-    static const char *const exact_twice[] = {"vfork", "clone", "clone3", "clone_internal",
-                                              "fork_compat"};
-    static const char *const never[] = {
-        "exit",         "Exit",          "libc_start_main", "libc_start_call_main",
-        "pthread_exit", "thrd_exit",     "abort",           "restore_rt",
-        "start",        "start_context", "assert_fail",     "stack_chk_fail",
-        "fortify_fail", "chk_fail"};
-    static const char *const unwind[] = {
-        "cxa_throw",     "cxa_rethrow",         "Unwind_RaiseException",
-        "Unwind_Resume", "Unwind_ForcedUnwind", "Unwind_Resume_or_Rethrow"};
-    char base[256];
-    const char *b;
-    size_t n = strcspn(symbol, "@");
+#include "sitepolicy.h"
 
-    if (n >= sizeof(base))
-        return NULL;
-    memcpy(base, symbol, n);
-    base[n] = '\0';
-    /* glibc's internal spellings: __sigsetjmp, __GI___longjmp, _exit, __libc_start_main. */
-    b = base;
-    if (strncmp(b, "__GI_", 5) == 0)
-        b += 5;
-    while (*b == '_')
-        b++;
-    for (size_t i = 0; i < sizeof(twice) / sizeof(twice[0]); i++)
-        if (strstr(b, twice[i]))
-            return "it returns twice or jumps away (setjmp/longjmp/context family); a return "
-                   "probe would crash the program";
-    for (size_t i = 0; i < sizeof(exact_twice) / sizeof(exact_twice[0]); i++)
-        if (strcmp(b, exact_twice[i]) == 0)
-            return "it returns on another stack or twice (vfork/clone); a return probe would "
-                   "crash the program";
-    for (size_t i = 0; i < sizeof(never) / sizeof(never[0]); i++)
-        if (strcmp(b, never[i]) == 0)
-            return "it never returns";
-    for (size_t i = 0; i < sizeof(unwind) / sizeof(unwind[0]); i++)
-        if (strcmp(b, unwind[i]) == 0)
-            return "C++ exceptions cannot unwind through a return probe";
-    return NULL;
-}
-
-const char *rt_entry_only(const char *symbol)
+static int mangled(const char *symbol)
 {
     /* The Itanium C++ ABI's mangled names (GCC, Clang): _Z..., and __Z... on some targets. */
-    if (strncmp(symbol, "_Z", 2) == 0 || strncmp(symbol, "__Z", 3) == 0)
-        return "a C++ function may throw, and an exception cannot unwind through a return probe";
-    return NULL;
+    return strncmp(symbol, "_Z", 2) == 0 || strncmp(symbol, "__Z", 3) == 0;
+}
+
+enum rt_probe_how rt_probe_how(const char *symbol, int entry_listed, const char **why)
+{
+    enum dc_ret_class cls = dc_sp_return_class(symbol, why);
+
+    if (entry_listed) {
+        if (!*why)
+            *why = "listed in entry_functions";
+        return RT_PROBE_ENTRY;
+    }
+    switch (cls) {
+    case DC_RET_OK:
+    case DC_RET_MAY_THROW:
+        /* The signer signs a C++ function in "functions" only where the site's probe policy
+         * allows its return probe (a file predating that policy is still bounded by its
+         * validity). Mangled names that always throw or never return still get entry probes
+         * only, which is safe wherever a file lists them. */
+        return RT_PROBE_BOTH;
+    default: return mangled(symbol) ? RT_PROBE_ENTRY : RT_PROBE_REFUSED;
+    }
 }
 
 const char *rt_unprobeable_insn(const unsigned char *code, size_t n)

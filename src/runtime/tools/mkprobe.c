@@ -6,7 +6,8 @@
  *
  *   dc_rt_mkprobe --secret FILE --out FILE --user NAME [--uid N] [--valid SECONDS]
  *                 [--syscalls CAT:NAME,NAME...] [--uprobe CAT:BINARY:NAME,NAME...]
- *                 [--uprobe-all CAT:BINARY[:MAX]] [--kprobe CAT:NAME,...] [--type N:CAT:NAME,...]
+ *                 [--uprobe-all CAT:BINARY[:MAX]] [--uprobe-entry CAT:BINARY:NAME,NAME...]
+ *                 [--kprobe CAT:NAME,...] [--type N:CAT:NAME,...]
  *
  * Functions of the table below get argument specs like the configurator's.
  */
@@ -100,12 +101,12 @@ static json_t *arg_specs(int syscall, const char *fn)
 
 static void usage(void)
 {
-    fprintf(
-        stderr,
-        "usage: dc_rt_mkprobe --secret FILE --out FILE --user NAME [--uid N] [--valid S]\n"
-        "       [--syscalls CAT:NAMES] [--uprobe CAT:BINARY:NAMES] [--uprobe-all "
-        "CAT:BINARY[:MAX]]\n"
-        "       [--kprobe CAT:NAMES] [--type N:CAT:NAMES] [--buffers] (NAMES: comma-separated)\n");
+    fprintf(stderr,
+            "usage: dc_rt_mkprobe --secret FILE --out FILE --user NAME [--uid N] [--valid S]\n"
+            "       [--syscalls CAT:NAMES] [--uprobe CAT:BINARY:NAMES] [--uprobe-all "
+            "CAT:BINARY[:MAX]]\n"
+            "       [--uprobe-entry CAT:BINARY:NAMES] [--kprobe CAT:NAMES] [--type N:CAT:NAMES]\n"
+            "       [--buffers] (NAMES: comma-separated)\n");
     exit(2);
 }
 
@@ -206,6 +207,20 @@ int main(int argc, char **argv)
             *c1 = *c2 = '\0';
             cat = category(atoi(v), c1 + 1);
             add_names(cat, c2 + 1, 0);
+            json_array_append_new(cats, cat);
+        } else if (strcmp(argv[i], "--uprobe-entry") == 0) {
+            json_t *cat;
+
+            if (!(c1 = strchr(v, ':')) || !(c2 = strchr(c1 + 1, ':')))
+                usage();
+            *c1 = *c2 = '\0';
+            /* As the configurator writes functions that get entry probes only. */
+            cat = category(DC_PF_UPROBE, v);
+            add_names(cat, c2 + 1, 0);
+            json_object_set(cat, "entry_functions", json_object_get(cat, "functions"));
+            json_object_set_new(cat, "functions", json_array());
+            json_object_set_new(cat, "binary_path", json_string(c1 + 1));
+            json_object_set_new(cat, "include_offsets", json_false());
             json_array_append_new(cats, cat);
         } else if (strcmp(argv[i], "--uprobe") == 0 || strcmp(argv[i], "--uprobe-all") == 0) {
             int all = argv[i][8] == '-';

@@ -135,6 +135,24 @@ CC
         else
             not_ok "daemon with C++ probes starts (exit $RT_RC): $(tail -2 "$RT/daemon.err")"
         fi
+        # As the configurator and signer write them: C++ functions in entry_functions, here
+        # one that may throw (an exception's constructor) and one that always throws.
+        IA=_ZNSt16invalid_argumentC1EPKc
+        check "probe file with C++ entry_functions" "$RT_MKPROBE" --secret "$RT/etc/secret" \
+            --out "$RT/pe.json.gz" --user root --syscalls sys:openat \
+            --uprobe-entry "cxxe:$CXXLIB:$IA,_ZSt24__throw_out_of_range_fmtPKcz"
+        if rt_start "$RT/pe.json.gz" isoent root; then
+            check_rc "a traced C++ program with entry_functions probed survives" 0 \
+                env DATACRUMBS_RUN_ID=isoent "$RT_WRAP" --config "$RT_CONF" "$RT/thrower"
+            rt_stop
+            EX=$("$RT_TRACECAT" "$(rt_summary_get isoent trace_file)")
+            check "entry_functions: the 3 out_of_range throws, at entry (dur 0)" \
+                [ "$(grep -c 'cat=cxxe name=_ZSt24__throw_out_of_range_fmtPKcz dur=0' <<<"$EX")" -eq 3 ]
+            contains "entry_functions: the invalid_argument constructor" "$EX" "cat=cxxe name=$IA"
+            lacks "entry_functions have no return value" "$(grep 'cat=cxxe' <<<"$EX")" " ret="
+        else
+            not_ok "daemon with C++ entry_functions starts (exit $RT_RC): $(tail -2 "$RT/daemon.err")"
+        fi
     else
         ok "# SKIP C++: g++ cannot build the test program"
     fi

@@ -36,25 +36,44 @@ static void test_unsafe_returns(void **state)
                           "exit_group_x",  "fopen",   "memcpy", "posix_spawn", "pthread_create",
                           "MPI_File_open", "H5Fopen", "starter"};
 
-    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-        if (!rt_unsafe_return(bad[i]))
-            fail_msg("%s should be refused", bad[i]);
-    for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
-        if (rt_unsafe_return(good[i]))
+    const char *why;
+
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        why = NULL;
+        if (rt_probe_how(bad[i], 0, &why) != RT_PROBE_REFUSED || !why)
+            fail_msg("%s should be refused, with a reason", bad[i]);
+        /* Listed in entry_functions, each gets an entry probe: safe for all of them. */
+        if (rt_probe_how(bad[i], 1, &why) != RT_PROBE_ENTRY || !why)
+            fail_msg("%s in entry_functions should get an entry probe", bad[i]);
+    }
+    for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+        if (rt_probe_how(good[i], 0, &why) != RT_PROBE_BOTH)
             fail_msg("%s should be allowed", good[i]);
+        if (rt_probe_how(good[i], 1, &why) != RT_PROBE_ENTRY)
+            fail_msg("%s in entry_functions should get an entry probe only", good[i]);
+    }
 }
 
-/* C++ functions (mangled names) get entry probes only; C functions keep both. */
-static void test_entry_only(void **state)
+/* C++: helpers that always throw (or never return) get entry probes only wherever they are
+ * listed; other C++ functions keep both in "functions" (the signer put them there only where
+ * the site's policy allows their return probe), and entry probes in entry_functions. */
+static void test_cxx(void **state)
 {
+    const char *why = NULL;
+
     (void)state;
-    assert_non_null(rt_entry_only("_ZSt24__throw_out_of_range_fmtPKcz"));
-    assert_non_null(rt_entry_only("_ZNSt6vectorIiSaIiEE2atEm@@GLIBCXX_3.4"));
-    assert_non_null(rt_entry_only("__ZN5H5std6H5File4openEv"));
-    assert_null(rt_entry_only("write"));
-    assert_null(rt_entry_only("H5Fopen"));
-    assert_null(rt_entry_only("Z"));
-    assert_null(rt_entry_only(""));
+    assert_int_equal(rt_probe_how("_ZSt24__throw_out_of_range_fmtPKcz", 0, &why), RT_PROBE_ENTRY);
+    assert_non_null(why);
+    assert_int_equal(rt_probe_how("_ZSt9terminatev", 0, &why), RT_PROBE_ENTRY);
+    assert_int_equal(rt_probe_how("__ZSt20__throw_length_errorPKc", 0, &why), RT_PROBE_ENTRY);
+    assert_int_equal(rt_probe_how("_ZNSt6vectorIiSaIiEE2atEm@@GLIBCXX_3.4", 0, &why),
+                     RT_PROBE_BOTH);
+    assert_int_equal(rt_probe_how("_ZNSt6vectorIiSaIiEE2atEm@@GLIBCXX_3.4", 1, &why),
+                     RT_PROBE_ENTRY);
+    assert_int_equal(rt_probe_how("__ZN5H5std6H5File4openEv", 1, &why), RT_PROBE_ENTRY);
+    assert_int_equal(rt_probe_how("write", 0, &why), RT_PROBE_BOTH);
+    assert_int_equal(rt_probe_how("Z", 0, &why), RT_PROBE_BOTH);
+    assert_int_equal(rt_probe_how("", 0, &why), RT_PROBE_BOTH);
 }
 
 static void test_instructions(void **state)
@@ -83,7 +102,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_unsafe_returns),
-        cmocka_unit_test(test_entry_only),
+        cmocka_unit_test(test_cxx),
         cmocka_unit_test(test_instructions),
     };
 
