@@ -1,3 +1,21 @@
+# dc_install_dest(OUT FULL): an install destination for the absolute path FULL. Below the
+# configured prefix it becomes relative, so that "cmake --install --prefix P" puts the file
+# below P; outside it (/etc when the prefix is /usr, or a path given explicitly, such as
+# -DDC_SYSTEMD_UNITDIR=/usr/lib/systemd/system) it stays absolute.
+function(dc_install_dest out full)
+  string(LENGTH "${CMAKE_INSTALL_PREFIX}/" n)
+  string(SUBSTRING "${full}/" 0 ${n} head)
+  if(head STREQUAL "${CMAKE_INSTALL_PREFIX}/" AND NOT CMAKE_INSTALL_PREFIX STREQUAL "/")
+    string(SUBSTRING "${full}" ${n} -1 rel)
+    if(rel STREQUAL "")
+      set(rel ".")
+    endif()
+    set(${out} "${rel}" PARENT_SCOPE)
+  else()
+    set(${out} "${full}" PARENT_SCOPE)
+  endif()
+endfunction()
+
 # dc_program(NAME SOURCES ... [LIBS ...] [DEST bin|sbin|libexec] [MAN section] [NO_INSTALL])
 # One shipped program: its flags, its install destination and its man page, decided together.
 function(dc_program name)

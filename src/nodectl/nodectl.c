@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "envfile.h"
@@ -524,6 +525,8 @@ static void do_stop(struct job *j)
         dc_unlink_quiet(j->files.env);
         dc_unlink_quiet(j->files.probes);
         dc_unlink_quiet(j->files.ready);
+        /* Every traced job leaves a summary: a stop is where old ones go. */
+        dc_summaries_prune(j->n->sys.run_dir, time(NULL), DC_SUMMARY_MAX_AGE);
     }
     reply(j->rep, rc == 0 ? DC_RESULT_OK : DC_RESULT_FAILED, "%s", st.detail);
 }

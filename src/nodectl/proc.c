@@ -2,6 +2,7 @@
 /* proc.c - identity checks and waits on a process that is not our child (see proc.h). */
 #include "proc.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -12,6 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "clock.h"
@@ -40,6 +42,37 @@ char dc_proc_state(pid_t pid)
     /* "pid (comm) S ...": comm may hold ')' itself, so take the last one. */
     rp = strrchr(buf, ')');
     return rp && rp[1] == ' ' ? rp[2] : 0;
+}
+
+/* The process group (field 5) and start time in clock ticks after boot (field 22) of
+ * /proc/PID/stat. 0 or -1. */
+static int stat_fields(pid_t pid, pid_t *pgrp, unsigned long long *start)
+{
+    char path[64], buf[1024], *rp;
+    unsigned long long v;
+    int pg;
+
+    snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+    if (pid <= 0 || read_small(path, buf, sizeof(buf)) <= 0 || !(rp = strrchr(buf, ')')))
+        return -1;
+    /* After "(comm)": state ppid pgrp session tty_nr tpgid flags minflt cminflt majflt
+     * cmajflt utime stime cutime cstime priority nice num_threads itrealvalue starttime. */
+    if (sscanf(rp + 1,
+               " %*c %*d %d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d "
+               "%*d %llu",
+               &pg, &v) != 2)
+        return -1;
+    *pgrp = (pid_t)pg;
+    *start = v;
+    return 0;
+}
+
+pid_t dc_proc_pgrp(pid_t pid)
+{
+    unsigned long long start;
+    pid_t pg;
+
+    return stat_fields(pid, &pg, &start) == 0 ? pg : -1;
 }
 
 bool dc_proc_alive(pid_t pid)
@@ -113,6 +146,61 @@ enum dc_proc_match dc_proc_is(pid_t pid, const char *exe, const char *const args
     return DC_PROC_OURS;
 }
 
+/* Did pid start before t (wall clock)? Its start time counts from boot (CLOCK_BOOTTIME). */
+static bool started_before(pid_t pid, const struct timespec *t)
+{
+    struct timespec real, boot;
+    unsigned long long start;
+    long hz = sysconf(_SC_CLK_TCK);
+    double started;
+    pid_t pg;
+
+    if (hz <= 0 || stat_fields(pid, &pg, &start) < 0 || clock_gettime(CLOCK_REALTIME, &real) < 0 ||
+        clock_gettime(CLOCK_BOOTTIME, &boot) < 0)
+        return false;
+    started = (double)real.tv_sec - (double)boot.tv_sec +
+              ((double)real.tv_nsec - (double)boot.tv_nsec) / 1e9 + (double)start / (double)hz;
+    return started <= (double)t->tv_sec + (double)t->tv_nsec / 1e9;
+}
+
+bool dc_proc_leads_run(pid_t pid, const struct timespec *written)
+{
+    return dc_proc_alive(pid) && runs_as_root(pid) && dc_proc_pgrp(pid) == pid &&
+           started_before(pid, written);
+}
+
+int dc_proc_signal_group(pid_t pgid, int sig)
+{
+    if (pgid <= 1) {
+        errno = EINVAL;
+        return -1;
+    }
+    return kill(-pgid, sig);
+}
+
+bool dc_proc_group_alive(pid_t pgid)
+{
+    struct dirent *de;
+    bool alive = false;
+    DIR *d;
+
+    if (pgid <= 1 || (kill(-pgid, 0) < 0 && errno == ESRCH))
+        return false;
+    /* Zombies answer kill(2) too: only a member that still runs counts. */
+    if (!(d = opendir("/proc")))
+        return true;
+    while (!alive && (de = readdir(d))) {
+        char *end;
+        long p = strtol(de->d_name, &end, 10);
+
+        if (*end || p <= 1)
+            continue;
+        alive = dc_proc_pgrp((pid_t)p) == pgid && dc_proc_alive((pid_t)p);
+    }
+    closedir(d);
+    return alive;
+}
+
 int dc_pidfd_open(pid_t pid)
 {
 #ifdef SYS_pidfd_open
@@ -160,7 +248,7 @@ int dc_proc_wait_gone(pid_t pid, int pidfd, long timeout_ms)
     }
 }
 
-pid_t dc_pidfile_read(const char *path)
+pid_t dc_pidfile_read(const char *path, struct timespec *written)
 {
     char buf[32], *end;
     struct stat st;
@@ -174,6 +262,8 @@ pid_t dc_pidfile_read(const char *path)
         close(fd);
         return -1;
     }
+    if (written)
+        *written = st.st_mtim;
     n = read(fd, buf, sizeof(buf) - 1);
     close(fd);
     if (n <= 1 || buf[n - 1] != '\n')

@@ -12,9 +12,13 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
+#include <time.h>
 
 /* The state letter of /proc/PID/stat ('R', 'S', 'Z', ...), or 0 when there is no such pid. */
 char dc_proc_state(pid_t pid);
+
+/* The process group of pid, or -1 when there is no such pid. */
+pid_t dc_proc_pgrp(pid_t pid);
 
 /* Exists and is not a zombie. */
 bool dc_proc_alive(pid_t pid);
@@ -47,8 +51,22 @@ int dc_proc_signal(pid_t pid, int pidfd, int sig);
  */
 int dc_proc_wait_gone(pid_t pid, int pidfd, long timeout_ms);
 
+/*
+ * Is pid the run whose pid file was written at written, whatever its executable (a script, a
+ * wrapper that exec'ed another binary): alive, root's, the leader of its own process group,
+ * and started before the pid file was written (a pid reused later started after it)?
+ */
+bool dc_proc_leads_run(pid_t pid, const struct timespec *written);
+
+/* kill(2) to the process group pgid (never 0 or 1). 0 or -1 with errno set. */
+int dc_proc_signal_group(pid_t pgid, int sig);
+
+/* Whether a process of group pgid still runs (zombies do not count). */
+bool dc_proc_group_alive(pid_t pgid);
+
 /* Read a pid file: one decimal pid, a newline, nothing else; root-owned, no symlink.
- * Returns the pid, 0 when the file does not exist, or -1 when it is malformed or unsafe. */
-pid_t dc_pidfile_read(const char *path);
+ * Returns the pid (and when it was written, if written is not NULL), 0 when the file does not
+ * exist, or -1 when it is malformed or unsafe. */
+pid_t dc_pidfile_read(const char *path, struct timespec *written);
 
 #endif

@@ -2,8 +2,10 @@
 /* runfiles.c - paths of a run's files, the run and log directories, the per-run lock. */
 #include "runfiles.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,7 +32,8 @@ int dc_runfiles_init(struct dc_runfiles *f, const struct dc_sysconf *sys, const 
     if (fmt(f->env, r, run_id, ".env") || fmt(f->probes, r, run_id, ".probes") ||
         fmt(f->check_probes, r, run_id, ".check.probes") || fmt(f->pid, r, run_id, ".pid") ||
         fmt(f->ready, r, run_id, ".ready") || fmt(f->summary, r, run_id, ".json") ||
-        fmt(f->lock, r, run_id, ".lock") || fmt(f->log, sys->log_dir, run_id, ".log"))
+        fmt(f->lock, r, run_id, ".lock") || fmt(f->prolog, r, run_id, ".prolog") ||
+        fmt(f->log, sys->log_dir, run_id, ".log"))
         return -1;
     return 0;
 }
@@ -154,4 +157,41 @@ int dc_unlink_quiet(const char *path)
     if (unlink(path) < 0 && errno != ENOENT)
         return -1;
     return 0;
+}
+
+static bool is_summary_name(const char *name)
+{
+    size_t n = strlen(name);
+
+    return strncmp(name, "datacrumbs-", 11) == 0 && n > 16 && strcmp(name + n - 5, ".json") == 0;
+}
+
+int dc_summaries_prune(const char *run_dir, time_t now, long max_age)
+{
+    int dfd = open(run_dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    struct dirent *de;
+    struct stat st;
+    long seen = 0;
+    int removed = 0;
+    DIR *d;
+
+    if (dfd < 0)
+        return -1;
+    d = fdopendir(dfd);
+    if (!d) {
+        close(dfd);
+        return -1;
+    }
+    while ((de = readdir(d)) && seen++ < DC_SUMMARIES_SCAN) {
+        if (!is_summary_name(de->d_name) ||
+            fstatat(dfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode))
+            continue;
+        /* mtime: when the runtime wrote it (a chown or a copy does not make it newer). */
+        if (st.st_mtime > now - max_age)
+            continue;
+        if (unlinkat(dfd, de->d_name, 0) == 0)
+            removed++;
+    }
+    closedir(d);
+    return removed;
 }

@@ -6,7 +6,10 @@
  *   <run_dir>/datacrumbs-ID.probes  root 0600, snapshot of the user's probe file
  *   <run_dir>/datacrumbs-ID.pid     direct mode: pid of the runtime
  *   <run_dir>/datacrumbs-ID.ready   written by the runtime when it is ready
- *   <run_dir>/datacrumbs-ID.json    the runtime's summary (kept: it is a result)
+ *   <run_dir>/datacrumbs-ID.json    the runtime's summary: a result, kept a day after the run
+ *                                   (every stop removes older ones: dc_summaries_prune)
+ *   <run_dir>/datacrumbs-ID.prolog  the Slurm job's prolog was handled by one of the two hooks
+ *                                   (slurm.conf's and the SPANK plugin's); the epilog removes it
  *   <run_dir>/datacrumbs-ID.lock    held while a start or stop works on the run; names its
  *                                   holder (preempt.h)
  *   <log_dir>/datacrumbs-ID.log     direct mode: the runtime's stdout and stderr
@@ -16,6 +19,7 @@
 
 #include <limits.h>
 #include <stddef.h>
+#include <time.h>
 
 #include "conf.h"
 
@@ -27,6 +31,7 @@ struct dc_runfiles {
     char ready[PATH_MAX];
     char summary[PATH_MAX];
     char lock[PATH_MAX];
+    char prolog[PATH_MAX];
     char log[PATH_MAX];
 };
 
@@ -64,6 +69,16 @@ void dc_run_unlock(int fd, const char *path, int remove);
  * directories to match. Returns 0, or -1 with the reason in err.
  */
 int dc_runtime_resolve(const struct dc_sysconf *sys, char *exe, char *err, size_t errlen);
+
+#define DC_SUMMARY_MAX_AGE (24L * 3600) /* seconds a run's summary is kept in run_dir */
+
+/*
+ * Remove the summaries (datacrumbs-*.json, regular files, never through a symlink) in run_dir
+ * last changed more than max_age seconds before now, looking at DC_SUMMARIES_SCAN entries at
+ * most. Returns how many were removed, or -1 when run_dir cannot be read.
+ */
+#define DC_SUMMARIES_SCAN 100000
+int dc_summaries_prune(const char *run_dir, time_t now, long max_age);
 
 /* unlink(2) that ignores a missing file; returns 0 or -1 with errno set. */
 int dc_unlink_quiet(const char *path);

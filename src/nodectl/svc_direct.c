@@ -5,8 +5,11 @@
  * start: double fork and setsid (the runtime outlives node control and the ssh session and has
  * no terminal), stdin /dev/null, stdout and stderr appended to <log_dir>/datacrumbs-ID.log,
  * a clean environment, then the pid file, then wait for the ready file the runtime writes.
- * stop: the pid must still be our runtime (command line and executable), then SIGTERM through a
- * pidfd, wait up to stop_timeout, SIGKILL as a last resort (like systemd's TimeoutStopSec).
+ * The runtime leads a process group of its own, so that a runtime_daemon that is a script or
+ * starts helpers is stopped whole, as systemd stops the unit's cgroup.
+ * stop: the pid must still be our runtime (command line and executable, or the leader of its
+ * group started before the pid file was written), then SIGTERM to its group, wait up to
+ * stop_timeout, SIGKILL as a last resort (like systemd's TimeoutStopSec).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -122,7 +125,7 @@ static void exec_runtime(const char *exe, const char *const argv[], int logfd, i
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
     umask(022);
-    if (chdir("/") < 0)
+    if (chdir("/") < 0 || setpgid(0, 0) < 0)
         goto fail;
     execve(exe, (char *const *)argv, (char *const *)dc_spawn_clean_env);
 fail:
@@ -201,15 +204,41 @@ static int write_pidfile(const char *path, pid_t pid)
     return dc_atomic_write_file(path, buf, (size_t)n, 0644);
 }
 
-/* SIGTERM, wait up to stop_ms, then SIGKILL. 0: gone in time; 1: gone after SIGKILL; -1: not. */
+/* Until no process of group pgid runs, or timeout_ms. 0: gone, -1: not. */
+static int wait_group_gone(pid_t pgid, long timeout_ms)
+{
+    long deadline = dc_now_ms() + timeout_ms;
+
+    while (dc_proc_group_alive(pgid)) {
+        if (dc_now_ms() >= deadline)
+            return -1;
+        usleep(20000);
+    }
+    return 0;
+}
+
+/* SIGTERM, wait up to stop_ms, then SIGKILL: to the runtime's process group when it leads one
+ * (what it started goes with it), else (a run started by an older version) to the runtime.
+ * 0: gone in time; 1: gone after SIGKILL; -1: not. */
 static int terminate(pid_t pid, int pidfd, long stop_ms)
 {
-    if (dc_proc_signal(pid, pidfd, SIGTERM) < 0 && errno == ESRCH)
+    long deadline = dc_now_ms() + stop_ms;
+
+    if (dc_proc_pgrp(pid) != pid) {
+        if (dc_proc_signal(pid, pidfd, SIGTERM) < 0 && errno == ESRCH)
+            return 0;
+        if (dc_proc_wait_gone(pid, pidfd, stop_ms) == 0)
+            return 0;
+        dc_proc_signal(pid, pidfd, SIGKILL);
+        return dc_proc_wait_gone(pid, pidfd, KILL_GRACE_MS) == 0 ? 1 : -1;
+    }
+    if (dc_proc_signal_group(pid, SIGTERM) < 0 && errno == ESRCH)
         return 0;
-    if (dc_proc_wait_gone(pid, pidfd, stop_ms) == 0)
+    if (dc_proc_wait_gone(pid, pidfd, stop_ms) == 0 &&
+        wait_group_gone(pid, deadline - dc_now_ms()) == 0)
         return 0;
-    dc_proc_signal(pid, pidfd, SIGKILL);
-    return dc_proc_wait_gone(pid, pidfd, KILL_GRACE_MS) == 0 ? 1 : -1;
+    dc_proc_signal_group(pid, SIGKILL);
+    return wait_group_gone(pid, KILL_GRACE_MS) == 0 ? 1 : -1;
 }
 
 /* Is the run's runtime alive? Sets *pid and *pidfd (-1 if none) when it is ours. */
@@ -219,9 +248,10 @@ static enum dc_proc_match find_runtime(const struct dc_run_ctx *ctx, pid_t *pid,
     char exe[PATH_MAX];
     const char *args[3];
     enum dc_proc_match m;
+    struct timespec written;
 
     *pidfd = -1;
-    *pid = dc_pidfile_read(ctx->files->pid);
+    *pid = dc_pidfile_read(ctx->files->pid, &written);
     if (*pid == 0)
         return DC_PROC_GONE;
     if (*pid < 0) {
@@ -234,6 +264,10 @@ static enum dc_proc_match find_runtime(const struct dc_run_ctx *ctx, pid_t *pid,
         snprintf(exe, sizeof(exe), "%s", ctx->sys->runtime_daemon);
     tail_args(ctx, args);
     m = dc_proc_is(*pid, exe, args, 3, st->detail, sizeof(st->detail));
+    if ((m == DC_PROC_OTHER || m == DC_PROC_WRONG_EXE) && dc_proc_leads_run(*pid, &written)) {
+        st->detail[0] = '\0';
+        m = DC_PROC_OURS; /* a script, or a runtime that exec'ed another program */
+    }
     if (m != DC_PROC_OURS && *pidfd >= 0) {
         close(*pidfd);
         *pidfd = -1;

@@ -3,10 +3,12 @@
 #include "hook.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "envfile.h"
 #include "jobmeta.h"
@@ -90,6 +92,30 @@ static void evict_other_user(struct dc_nodectl *n, const struct dc_jobenv *e)
             e->user, e->job_id, env.user, rep.detail);
 }
 
+/*
+ * With both the slurm.conf Prolog and the SPANK plugin configured, slurmd runs the hook twice
+ * for one job: the first that has a request claims the job (an empty root file in run_dir),
+ * the other does nothing, so the runtime is checked, waited for and logged once. 1: claimed,
+ * 0: the other hook has it; an error claims nothing and goes on (one hook alone is the
+ * usual case).
+ */
+static int claim_prolog(struct dc_nodectl *n, const struct dc_jobenv *e)
+{
+    struct dc_runfiles f;
+    char err[256];
+    int fd;
+
+    if (dc_runfiles_init(&f, &n->sys, e->job_id) < 0 ||
+        dc_rundir_prepare(n->sys.run_dir, "run_dir", err, sizeof(err)) < 0)
+        return 1;
+    fd = open(f.prolog, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd >= 0) {
+        close(fd);
+        return 1;
+    }
+    return errno == EEXIST ? 0 : 1;
+}
+
 void dc_hook_prolog(struct dc_nodectl *n, const struct dc_jobenv *e, const char *spank_probe,
                     bool check_only, struct dc_hook_result *r)
 {
@@ -104,6 +130,10 @@ void dc_hook_prolog(struct dc_nodectl *n, const struct dc_jobenv *e, const char 
     }
     if (requested(e, spank_probe, req.probe_file, sizeof(req.probe_file), r) != DC_HOOK_DONE)
         return;
+    if (!check_only && !claim_prolog(n, e)) {
+        result(r, DC_HOOK_NOTHING, "job %s: the other prolog hook already handled it", e->job_id);
+        return;
+    }
     if (!check_only)
         evict_other_user(n, e);
     req.verb = check_only ? DC_VERB_CHECK : DC_VERB_START;
@@ -129,10 +159,13 @@ void dc_hook_prolog(struct dc_nodectl *n, const struct dc_jobenv *e, const char 
 
 void dc_hook_epilog(struct dc_nodectl *n, const struct dc_jobenv *e, struct dc_hook_result *r)
 {
+    struct dc_runfiles f;
     struct dc_request req;
     struct dc_reply rep;
 
     memset(r, 0, sizeof(*r));
+    if (dc_runfiles_init(&f, &n->sys, e->job_id) == 0)
+        dc_unlink_quiet(f.prolog);
     if (!dc_nodectl_may_run(n, e->job_id)) {
         result(r, DC_HOOK_NOTHING, "job %s: no run to stop", e->job_id);
         return;

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <syslog.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "caller.h"
@@ -24,15 +25,17 @@
 #include "hook.h"
 #include "log.h"
 #include "preempt.h"
+#include "probecheck.h"
 #include "slurmconf.h"
 
-enum { EXIT_USAGE = 2 };
+enum { EXIT_REFUSED = 1, EXIT_USAGE = 2 };
 
 #define SAFE_PATH "/usr/sbin:/usr/bin:/sbin:/bin"
 
 struct conf {
     const char *config_path; /* --config FILE, NULL for the system file */
     const char *probe_file;  /* --probe-file PATH (the SPANK option), NULL if none */
+    const char *submit;      /* --submit-check PATH, NULL if not asked */
     bool check_only;         /* --check: node control's check instead of start */
     enum dc_hook_phase phase;
 };
@@ -47,6 +50,7 @@ static void usage(FILE *out)
     fprintf(out,
             "Usage: datacrumbs_slurm_hook [--config FILE] [--check] [--probe-file PATH]\n"
             "                             [prolog | epilog]\n"
+            "       datacrumbs_slurm_hook --submit-check PATH\n"
             "       datacrumbs_slurm_hook --help | --version\n"
             "\n"
             "The Slurm Prolog and Epilog of DataCrumbs, run by slurmd as root on every node\n"
@@ -61,11 +65,15 @@ static void usage(FILE *out)
             "  --probe-file PATH the job's --datacrumbs-probe-file (from the SPANK plugin);\n"
             "                    the comment is not read\n"
             "  --check           prolog: check the request and the probe file, start nothing\n"
+            "  --submit-check PATH\n"
+            "                    as the submitting user (the SPANK plugin in sbatch, salloc\n"
+            "                    and srun): what datacrumbs_sbatch checks of PATH (path,\n"
+            "                    structure, owner, validity window); the problem on stdout\n"
             "  --help, --version\n"
             "\n"
             "Messages go to syslog (facility daemon) and standard error. Exit status: 0,\n"
             "also when the job is not traced (tracing never fails a job or drains a node);\n"
-            "2 for a malformed command line.\n"
+            "1 when --submit-check refuses the file; 2 for a malformed command line.\n"
             "\n"
             "EXAMPLES\n"
             "  # slurm.conf\n"
@@ -76,17 +84,20 @@ static void usage(FILE *out)
             "  "
             "SLURM_JOB_COMMENT='{\"datacrumbs\":{\"enable\":\"yes\",\"probe_file\":\"/home/a/"
             "p.json.gz\"}}' \\\n"
-            "      datacrumbs_slurm_hook --check prolog\n",
+            "      datacrumbs_slurm_hook --check prolog\n"
+            "  # what sbatch --datacrumbs-probe-file checks, as the user\n"
+            "  datacrumbs_slurm_hook --submit-check /home/a/p.json.gz\n",
             DC_LIBEXECDIR, DC_LIBEXECDIR);
 }
 
 static int parse_cmdline(struct conf *conf, int argc, char **argv)
 {
-    enum { OPT_CONFIG = 256, OPT_PROBE, OPT_CHECK, OPT_HELP, OPT_VERSION };
+    enum { OPT_CONFIG = 256, OPT_PROBE, OPT_CHECK, OPT_SUBMIT, OPT_HELP, OPT_VERSION };
     static const struct option opts[] = {
         {"config", required_argument, NULL, OPT_CONFIG},
         {"probe-file", required_argument, NULL, OPT_PROBE},
         {"check", no_argument, NULL, OPT_CHECK},
+        {"submit-check", required_argument, NULL, OPT_SUBMIT},
         {"help", no_argument, NULL, OPT_HELP},
         {"version", no_argument, NULL, OPT_VERSION},
         {NULL, 0, NULL, 0},
@@ -99,10 +110,15 @@ static int parse_cmdline(struct conf *conf, int argc, char **argv)
         case OPT_CONFIG: conf->config_path = optarg; break;
         case OPT_PROBE: conf->probe_file = optarg; break;
         case OPT_CHECK: conf->check_only = true; break;
+        case OPT_SUBMIT: conf->submit = optarg; break;
         case OPT_HELP: usage(stdout); exit(EXIT_SUCCESS);
         case OPT_VERSION: dc_print_version(); exit(EXIT_SUCCESS);
         default: dc_err("unknown option or missing value: %s", argv[optind - 1]); return -1;
         }
+    }
+    if (conf->submit && (argc > optind || conf->probe_file || conf->check_only)) {
+        dc_err("--submit-check takes no other option or argument");
+        return -1;
     }
     if (argc - optind > 1) {
         dc_err("at most one argument, prolog or epilog");
@@ -242,6 +258,30 @@ static void run_prolog(const struct conf *conf, const struct job_vars *v)
     }
 }
 
+/*
+ * --submit-check: the user's own process (sbatch), so the user's credentials and no syslog.
+ * One line per finding on stdout, which the plugin shows the user.
+ */
+static int submit_check(const char *path)
+{
+    struct dc_probecheck pc;
+    char err[2048];
+
+    if (dc_probecheck(path, getuid(), time(NULL), &pc, err, sizeof(err)) < 0) {
+        printf("%s\n", err);
+        return EXIT_REFUSED;
+    }
+    if (pc.node_local)
+        printf("warning: probe file %s is in a directory that is usually local to this host; "
+               "the compute nodes must see the same file at the same path\n",
+               pc.path);
+    if (pc.expires_in >= 0 && pc.expires_in < DC_PROBECHECK_SOON)
+        printf("warning: probe file %s expires in %ld minutes; a job that starts later is not "
+               "traced\n",
+               pc.path, pc.expires_in / 60);
+    return EXIT_SUCCESS;
+}
+
 int main(int argc, char **argv)
 {
     struct conf conf = {0};
@@ -254,6 +294,8 @@ int main(int argc, char **argv)
         usage(stderr);
         return EXIT_USAGE;
     }
+    if (conf.submit)
+        return submit_check(conf.submit);
     take_environment(&vars);
     umask(022);
     signal(SIGPIPE, SIG_IGN);

@@ -4,7 +4,9 @@
  * the job prolog/epilog that act on it (datacrumbs-slurm(8)).
  *
  *   sbatch/salloc/srun (as the user)  the option is registered; its value is checked here
- *                                     (spankopt.h) so the user hears about a bad path at once.
+ *                                     (spankopt.h, then the hook's --submit-check) so the user
+ *                                     hears about a bad file at once; an srun inside a job
+ *                                     (a step) checks and says nothing.
  *   job prolog (slurmd, root)         datacrumbs_slurm_hook prolog [--probe-file PATH]: with the
  *                                     option, that file; without it, the job comment (unless
  *                                     the plugstack line says comment=no).
@@ -69,23 +71,75 @@ static void parse_args(int ac, char **av)
     }
 }
 
-/* The option's value, checked where the user typed it; on the nodes the hook checks again. */
+/* What the hook's --submit-check printed, shown to the user once its verdict is known. */
+struct found {
+    char line[8][DC_HOOKRUN_LINE_MAX + 1];
+    int n;
+};
+
+static void keep_line(const char *line, void *ctx)
+{
+    struct found *f = ctx;
+
+    if (f->n < (int)(sizeof(f->line) / sizeof(f->line[0])))
+        snprintf(f->line[f->n++], sizeof(f->line[0]), "%s", line);
+}
+
+/*
+ * The hook's full check as the user (structure, owner, validity window: what datacrumbs_sbatch
+ * checks; the plugin links no JSON or zlib library of its own). -1 when it refuses the file,
+ * 0 when it accepts it, 1 when it cannot be run on this host (the prolog checks again).
+ */
+static int submit_check(const char *value)
+{
+    char *argv[] = {args.hook, "--submit-check", (char *)value, NULL};
+    char *envp[] = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin", NULL};
+    struct found f = {.n = 0};
+    char err[256];
+    int status = dc_hookrun(args.hook, argv, envp, keep_line, &f, err, sizeof(err));
+
+    if (status >= 0 && WIFEXITED(status) && WEXITSTATUS(status) == 1) {
+        for (int i = 0; i < f.n; i++)
+            slurm_error("datacrumbs: %s", f.line[i]);
+        return -1;
+    }
+    if (status >= 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+        for (int i = 0; i < f.n; i++)
+            slurm_info("datacrumbs: %s", f.line[i]);
+        return 0;
+    }
+    slurm_debug("datacrumbs: %s --submit-check could not run here (%s); the nodes check the "
+                "probe file",
+                args.hook, status < 0 ? err : "it failed");
+    return 1;
+}
+
+/*
+ * The option's value, checked where it is decided: where the user submits (sbatch, salloc, or
+ * an srun that makes its own job). An srun inside a job inherits the option from the job's
+ * environment and starts a step, which tracing has nothing more to do with: it is not checked
+ * (the file may be gone or local to the submit host by now) and prints nothing into the job's
+ * output. The prolog decides on the nodes.
+ */
 static int check_option(int val, const char *optarg, int remote)
 {
     char err[4096 + 512];
-    int node_local;
+    int node_local, rc;
 
     if (remote || val != OPT_VAL)
+        return 0;
+    if (spank_context() == S_CTX_LOCAL && getenv("SLURM_JOB_ID"))
         return 0;
     if (dc_spank_probe_check(optarg, &node_local, err, sizeof(err)) < 0) {
         slurm_error("%s", err);
         return -1;
     }
-    if (node_local)
+    rc = submit_check(optarg);
+    if (rc > 0 && node_local)
         slurm_info("datacrumbs: warning: %s is in a directory that is usually local to this "
                    "host; the compute nodes must see the same file at the same path",
                    optarg);
-    return 0;
+    return rc < 0 ? -1 : 0;
 }
 
 int slurm_spank_init(spank_t sp, int ac, char **av)
@@ -141,8 +195,11 @@ static void run_hook(spank_t sp, const char *phase, const char *probe, int use_c
     const char *comment = use_comment ? getenv("SLURM_JOB_COMMENT") : NULL;
     size_t clen = comment ? strlen("SLURM_JOB_COMMENT=") + strlen(comment) + 1 : 0;
     char *comment_env = clen ? malloc(clen) : NULL;
+    const char *slurm_conf = getenv("SLURM_CONF");
+    size_t slen = slurm_conf ? strlen("SLURM_CONF=") + strlen(slurm_conf) + 1 : 0;
+    char *conf_env = slen ? malloc(slen) : NULL;
     char id[32], uid[32], id_env[64], uid_env[64], ctx_env[64], err[256];
-    char *argv[8], *envp[6];
+    char *argv[8], *envp[7];
     int a = 0, e = 0, status;
 
     job_ids(sp, id, sizeof(id), uid, sizeof(uid));
@@ -166,6 +223,9 @@ static void run_hook(spank_t sp, const char *phase, const char *probe, int use_c
     if ((envp[e] = env_entry(ctx_env, sizeof(ctx_env), "SLURM_SCRIPT_CONTEXT",
                              strcmp(phase, "prolog") == 0 ? "prolog_slurmd" : "epilog_slurmd")))
         e++;
+    /* Where slurm.conf is, for the hook's PrologEpilogTimeout (slurmconf.h). */
+    if (conf_env && (envp[e] = env_entry(conf_env, slen, "SLURM_CONF", slurm_conf)))
+        e++;
     envp[e++] = "PATH=/usr/sbin:/usr/bin:/sbin:/bin";
     envp[e] = NULL;
     status = dc_hookrun(args.hook, argv, envp, log_line, NULL, err, sizeof(err));
@@ -175,6 +235,7 @@ static void run_hook(spank_t sp, const char *phase, const char *probe, int use_c
         slurm_error("datacrumbs: %s %s ended with status %d", args.hook, phase,
                     WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
     free(comment_env);
+    free(conf_env);
 }
 
 int slurm_spank_job_prolog(spank_t sp, int ac, char **av)

@@ -6,8 +6,9 @@
  * The value travels to the nodes as typed (a SPANK option cannot be rewritten), so it must
  * already be what the prolog accepts: an absolute, canonical path of portable characters
  * (probepath.h), naming a regular file this user can read that starts like a probe file (gzip,
- * or plain JSON). The signature and the expiry are checked on the nodes: the plugin is loaded
- * into Slurm's own programs and links no JSON or zlib library (datacrumbs_sbatch checks them).
+ * or plain JSON). The plugin is loaded into Slurm's own programs and links no JSON or zlib
+ * library: the structure, owner and validity window are checked next by the hook's
+ * --submit-check (what datacrumbs_sbatch checks), the signature on the nodes.
  */
 #ifndef DC_SPANKOPT_H
 #define DC_SPANKOPT_H
