@@ -20,7 +20,8 @@ enum {
     OPT_QUIET,
     OPT_HELP,
     OPT_VERSION,
-    OPT_SONAME
+    OPT_SONAME,
+    OPT_FOLLOW
 };
 
 /* Long options only, like upstream; getopt_long takes unambiguous prefixes (--exec) and
@@ -31,6 +32,7 @@ static const struct option long_opts[] = {
     {"dry-run", no_argument, NULL, OPT_DRY_RUN},
     {"backup", optional_argument, NULL, OPT_BACKUP},
     {"force", no_argument, NULL, OPT_FORCE},
+    {"follow", no_argument, NULL, OPT_FOLLOW},
     {"config", required_argument, NULL, OPT_CONFIG},
     {"verbose", no_argument, NULL, OPT_VERBOSE},
     {"quiet", no_argument, NULL, OPT_QUIET},
@@ -92,6 +94,7 @@ enum track_parse track_parse_cmdline(struct track_opts *o, enum track_mode mode,
         case OPT_CHECK: o->check = 1; break;
         case OPT_DRY_RUN: o->dry_run = 1; break;
         case OPT_FORCE: o->force = 1; break;
+        case OPT_FOLLOW: o->follow = 1; break;
         case OPT_EXACT: o->exact = 1; break;
         case OPT_SONAME: o->soname = 1; break;
         case OPT_CONFIG: o->config_path = optarg; break;

@@ -4,9 +4,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "track.h"
@@ -70,7 +72,116 @@ static int split(struct target *t, char *msg, size_t len)
     return TRACK_EXIT_OK;
 }
 
-int target_open(struct target *t, const char *arg, char *msg, size_t len)
+/* Append component c (len n) to the absolute path cur, or drop its last component for "..". */
+static int step(char *cur, size_t curlen, const char *c, size_t n)
+{
+    size_t l = strlen(cur);
+
+    if (n == 2 && c[0] == '.' && c[1] == '.') {
+        char *slash = strrchr(cur, '/');
+
+        if (slash == cur)
+            cur[1] = '\0';
+        else if (slash)
+            *slash = '\0';
+        return 0;
+    }
+    if (l + (l > 1) + n >= curlen)
+        return -1;
+    if (l > 1)
+        cur[l++] = '/';
+    memcpy(cur + l, c, n);
+    cur[l + n] = '\0';
+    return 0;
+}
+
+/*
+ * Walk path as the kernel would and judge every symbolic link met on the way (in links'
+ * targets too). With TARGET_LINKS_STRICT, a link as the last component is refused (root was
+ * given a name that points elsewhere), and so is a link anywhere that root does not own: a
+ * user's link would choose which root-owned file gets patched. Root's own links (/bin ->
+ * usr/bin) are the system's layout. Errors are left for realpath() to report.
+ */
+static int check_links(const char *path, char *msg, size_t len)
+{
+    char cur[PATH_MAX], rest[PATH_MAX], target[PATH_MAX], tmp[PATH_MAX];
+    int links = 0;
+
+    if (path[0] == '/')
+        snprintf(cur, sizeof(cur), "/");
+    else if (!getcwd(cur, sizeof(cur)))
+        return TRACK_EXIT_OK;
+    snprintf(rest, sizeof(rest), "%s", path);
+    for (char *p = rest; *p;) {
+        size_t n;
+        char before[PATH_MAX];
+        struct stat st;
+        ssize_t tl;
+
+        while (*p == '/')
+            p++;
+        n = strcspn(p, "/");
+        if (n == 0 || (n == 1 && *p == '.')) {
+            p += n;
+            continue;
+        }
+        snprintf(before, sizeof(before), "%s", cur);
+        if (step(cur, sizeof(cur), p, n) < 0)
+            return TRACK_EXIT_OK;
+        p += n;
+        if (lstat(cur, &st) < 0 || !S_ISLNK(st.st_mode))
+            continue;
+        tl = readlink(cur, target, sizeof(target) - 1);
+        if (tl < 0 || ++links > 40)
+            return TRACK_EXIT_OK;
+        target[tl] = '\0';
+        while (*p == '/')
+            p++;
+        if (!*p) {
+            snprintf(msg, len,
+                     "%s: is a symbolic link (to %s); as root, give the file itself or --follow "
+                     "to patch what the link points to",
+                     cur, target);
+            return TRACK_EXIT_SYMLINK;
+        }
+        if (st.st_uid != 0) {
+            snprintf(msg, len,
+                     "%s: the path goes through %s, a symbolic link (to %s) owned by uid %ld, "
+                     "not root; give the real path or --follow",
+                     path, cur, target, (long)st.st_uid);
+            return TRACK_EXIT_SYMLINK;
+        }
+        if (snprintf(tmp, sizeof(tmp), "%s/%s", target, p) >= (int)sizeof(tmp))
+            return TRACK_EXIT_OK;
+        snprintf(rest, sizeof(rest), "%s", tmp);
+        p = rest;
+        if (target[0] == '/')
+            snprintf(cur, sizeof(cur), "/");
+        else
+            snprintf(cur, sizeof(cur), "%s", before);
+    }
+    return TRACK_EXIT_OK;
+}
+
+/* The directory of the resolved path, opened so that no link swapped in since is followed
+ * (openat2 RESOLVE_NO_SYMLINKS; plain open() where the kernel predates it). */
+static int open_dir(const char *dirpath, enum target_links links)
+{
+    struct open_how how = {
+        .flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC,
+        .resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+    };
+    int fd;
+
+    if (links == TARGET_LINKS_STRICT) {
+        fd = (int)syscall(SYS_openat2, AT_FDCWD, dirpath, &how, sizeof(how));
+        if (fd >= 0 || errno != ENOSYS)
+            return fd;
+    }
+    return open(dirpath, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+}
+
+int target_open(struct target *t, const char *arg, enum target_links links, char *msg, size_t len)
 {
     char found[PATH_MAX];
     struct stat lst;
@@ -79,6 +190,11 @@ int target_open(struct target *t, const char *arg, char *msg, size_t len)
     rc = lookup(arg, found, sizeof(found), msg, len);
     if (rc != TRACK_EXIT_OK)
         return rc;
+    if (links == TARGET_LINKS_STRICT) {
+        rc = check_links(found, msg, len);
+        if (rc != TRACK_EXIT_OK)
+            return rc;
+    }
     if (!realpath(found, t->path)) {
         int e = errno;
 
@@ -90,7 +206,7 @@ int target_open(struct target *t, const char *arg, char *msg, size_t len)
     rc = split(t, msg, len);
     if (rc != TRACK_EXIT_OK)
         return rc;
-    t->dirfd = open(t->dirpath, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    t->dirfd = open_dir(t->dirpath, links);
     if (t->dirfd < 0) {
         snprintf(msg, len, "%s: cannot open its directory: %s", t->path, strerror(errno));
         return TRACK_EXIT_FAILED;

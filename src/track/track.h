@@ -24,6 +24,7 @@ enum track_exit {
     TRACK_EXIT_NOT_FOUND = 8,    /* no such file, or not in PATH */
     TRACK_EXIT_FAILED = 9,       /* patchelf missing or failed, I/O error, bad configuration */
     TRACK_EXIT_USAGE = 10,       /* bad command line */
+    TRACK_EXIT_SYMLINK = 11, /* root: a symlink to follow, or one root does not own; no --follow */
 };
 
 enum track_mode {
@@ -41,6 +42,7 @@ struct track_opts {
     int force;                 /* --force: allow set-id and capability targets */
     int exact;                 /* --exact (untrack): only the configured path */
     int soname;                /* --soname (track): the soname plus a RUNPATH entry */
+    int follow;                /* --follow: root follows symbolic links too */
     enum dc_log_level level;   /* --verbose / --quiet */
 };
 
@@ -68,6 +70,7 @@ int tracker_run(const struct track_opts *o);
     "  --dry-run          check everything and show what would be done; change nothing\n"          \
     "  --backup[=SUFFIX]  keep the original as PATH followed by SUFFIX (default '~')\n"            \
     "  --force            also patch set-user-ID, set-group-ID or capability files\n"              \
+    "  --follow           as root, patch the file a symbolic link in PATH points to\n"             \
     "  --config FILE      read FILE instead of the system configuration\n"                         \
     "  --verbose          say more;  --quiet  print errors only\n"                                 \
     "  --help, --version\n"

@@ -459,7 +459,9 @@ int tracker_run(const struct track_opts *o)
         rc = TRACK_EXIT_FAILED;
         goto cleanup;
     }
-    rc = target_open(&run->t, o->target, run->msg, sizeof(run->msg));
+    rc = target_open(&run->t, o->target,
+                     o->follow || geteuid() != 0 ? TARGET_LINKS_FOLLOW : TARGET_LINKS_STRICT,
+                     run->msg, sizeof(run->msg));
     if (rc != TRACK_EXIT_OK) {
         dc_err("%s", run->msg);
         goto cleanup;

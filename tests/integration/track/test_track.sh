@@ -282,11 +282,43 @@ fi
 # --- symlink: the target is patched, the link stays a link ---
 fresh real pie
 ln -s real "$W/link"
-check_rc "symlink: track through the link" 0 T "$W/link"
+FOLLOW=
+[ "$(id -u)" = 0 ] && FOLLOW=--follow # root follows links only when told to (below)
+check_rc "symlink: track through the link" 0 T $FOLLOW "$W/link"
 contains "symlink: the real file is printed" "$OUT" "$W/real: tracked"
 check "symlink: still a symlink" [ -L "$W/link" ]
 check "symlink: to the same name" [ "$(readlink "$W/link")" = real ]
 check_rc "symlink: the target is tracked" 0 T --check "$W/real"
+
+# --- root is not led by a link someone else placed: refused (11) unless --follow ---
+if [ "$(id -u)" = 0 ]; then
+    fresh victim pie
+    mkdir "$W/udir"
+    ln -s ../victim "$W/udir/ulink"
+    ln -s "$W" "$W/udir/dirlink"
+    ln -s "$W" "$W/rootlink"
+    chown -h nobody "$W/udir" "$W/udir/ulink" "$W/udir/dirlink"
+    check_rc "root, a user's link to a root-owned file: refused" 11 T "$W/udir/ulink"
+    contains "root, link: the message names the link and its target" "$ERR" "udir/ulink: is a symbolic link (to ../victim)"
+    contains "root, link: the message says --follow" "$ERR" "--follow"
+    check "root, link: the target is byte-identical" cmp -s "$W/victim" "$W/pie"
+    check_rc "root, untrack through the link: refused too" 11 U "$W/udir/ulink"
+    check_rc "root, a path through a user's directory link: refused" 11 T "$W/udir/dirlink/victim"
+    contains "root, directory link: names the link's owner" "$ERR" "owned by uid $(id -u nobody)"
+    check "root, directory link: the target is byte-identical" cmp -s "$W/victim" "$W/pie"
+    check_rc "root, a root-owned directory link in the path is followed" 0 T --dry-run "$W/rootlink/victim"
+    ln -s victim "$W/rootfinal"
+    check_rc "root, even root's own link as PATH: refused" 11 T "$W/rootfinal"
+    check_rc "root, --follow: the link's target is patched" 0 T --follow "$W/udir/ulink"
+    check_rc "root, --follow: the target is tracked" 0 T --check "$W/victim"
+    check "root, --follow: the link stays a link" [ -L "$W/udir/ulink" ]
+    check_rc "root, --follow: untrack through the link" 0 U --follow "$W/udir/ulink"
+    check_rc "root, --follow: not tracked any more" 1 T --check "$W/victim"
+    check_rc "root, --help lists --follow" 0 T --help
+    contains "root, --help: --follow" "$OUT" "--follow"
+else
+    skip "root and a user's symlink" "needs root to play root and a user"
+fi
 
 # --- hard link: only the named link gets the patched file, the other keeps the original ---
 fresh hl1 pie

@@ -31,7 +31,7 @@ static int open_target(struct target *t, const char *arg)
 {
     *t = (struct target)TARGET_INIT;
     msg[0] = '\0';
-    return target_open(t, arg, msg, sizeof(msg));
+    return target_open(t, arg, TARGET_LINKS_FOLLOW, msg, sizeof(msg));
 }
 
 static void test_target_resolution(void **state)
@@ -85,6 +85,62 @@ static void test_target_resolution(void **state)
         setenv("PATH", old_path, 1);
         free(old_path);
     }
+}
+
+static int open_strict(struct target *t, const char *arg)
+{
+    *t = (struct target)TARGET_INIT;
+    msg[0] = '\0';
+    return target_open(t, arg, TARGET_LINKS_STRICT, msg, sizeof(msg));
+}
+
+/* Root without --follow: no final link, no link root does not own on the way. */
+static void test_strict_links(void **state)
+{
+    char buf[PATH_MAX * 2];
+    struct target t;
+
+    (void)state;
+    tu_write(path_of("sprog"), "x", 0755);
+    assert_int_equal(mkdir(path_of("sdir"), 0755), 0);
+    assert_int_equal(symlink("sprog", path_of("slink")), 0);
+    assert_int_equal(symlink(dir, path_of("sdir/up")), 0);
+    if (geteuid() == 0) /* a link of someone else's */
+        assert_int_equal(lchown(path_of("sdir/up"), 65534, 65534), 0);
+
+    assert_int_equal(open_strict(&t, path_of("sprog")), TRACK_EXIT_OK);
+    target_close(&t);
+    snprintf(buf, sizeof(buf), "%s/sdir/../sprog", dir); /* ".." is not a link */
+    assert_int_equal(open_strict(&t, buf), TRACK_EXIT_OK);
+    assert_string_equal(t.name, "sprog");
+    target_close(&t);
+    assert_int_equal(open_strict(&t, path_of("slink")), TRACK_EXIT_SYMLINK);
+    assert_non_null(strstr(msg, "slink: is a symbolic link (to sprog)"));
+    assert_non_null(strstr(msg, "--follow"));
+    target_close(&t);
+    snprintf(buf, sizeof(buf), "%s/sdir/up/sprog", dir);
+    assert_int_equal(open_strict(&t, buf), TRACK_EXIT_SYMLINK);
+    assert_non_null(strstr(msg, "owned by uid"));
+    target_close(&t);
+    /* A link reached inside another link's target is judged too. */
+    snprintf(buf, sizeof(buf), "%s/sdir/up/slink", dir);
+    assert_int_equal(open_strict(&t, buf), TRACK_EXIT_SYMLINK);
+    target_close(&t);
+    if (geteuid() == 0) { /* root's own link in the middle is the system's layout */
+        assert_int_equal(symlink(dir, path_of("rootup")), 0);
+        snprintf(buf, sizeof(buf), "%s/rootup/sprog", dir);
+        assert_int_equal(open_strict(&t, buf), TRACK_EXIT_OK);
+        target_close(&t);
+        snprintf(buf, sizeof(buf), "%s/rootup/slink", dir);
+        assert_int_equal(open_strict(&t, buf), TRACK_EXIT_SYMLINK);
+        target_close(&t);
+    }
+    /* Following, all of these open. */
+    snprintf(buf, sizeof(buf), "%s/sdir/up/slink", dir);
+    t = (struct target)TARGET_INIT;
+    assert_int_equal(target_open(&t, buf, TARGET_LINKS_FOLLOW, msg, sizeof(msg)), TRACK_EXIT_OK);
+    assert_string_equal(t.name, "sprog");
+    target_close(&t);
 }
 
 static void test_not_elf_hint(void **state)
@@ -233,9 +289,10 @@ static int teardown(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_target_resolution), cmocka_unit_test(test_not_elf_hint),
-        cmocka_unit_test(test_dynamic_and_arch),  cmocka_unit_test(test_privileged),
-        cmocka_unit_test(test_writable),          cmocka_unit_test(test_system_path),
+        cmocka_unit_test(test_target_resolution), cmocka_unit_test(test_strict_links),
+        cmocka_unit_test(test_not_elf_hint),      cmocka_unit_test(test_dynamic_and_arch),
+        cmocka_unit_test(test_privileged),        cmocka_unit_test(test_writable),
+        cmocka_unit_test(test_system_path),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);
