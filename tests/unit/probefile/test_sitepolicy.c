@@ -163,12 +163,19 @@ static void test_return_allowed(void **state)
 
 static void test_is_capture(void **state)
 {
-    static const char *const yes[] = {"char *",           "const char *",   "void *",
-                                      "const void *",     "unsigned char *", "uint8_t *",
-                                      "const __u8 *",     "char[]",          "signed char *",
-                                      "char *restrict",   "const char *__restrict"};
-    static const char *const no[] = {"char **", "int *",       "unsigned *", "struct stat *",
-                                     "char",    "size_t",      "void",       "const int *",
+    static const char *const yes[] = {"char *",
+                                      "const char *",
+                                      "void *",
+                                      "const void *",
+                                      "unsigned char *",
+                                      "uint8_t *",
+                                      "const __u8 *",
+                                      "char[]",
+                                      "signed char *",
+                                      "char *restrict",
+                                      "const char *__restrict"};
+    static const char *const no[] = {"char **", "int *",          "unsigned *", "struct stat *",
+                                     "char",    "size_t",         "void",       "const int *",
                                      "FILE *",  "char * const *", NULL};
 
     (void)state;
@@ -285,8 +292,8 @@ static void test_shipped_defaults(void **state)
     assert_true(dc_sp_capture_allowed(&p, DC_PF_SYSCALLS, NULL, "__x64_sys_openat", 1));
     assert_true(dc_sp_capture_allowed(&p, DC_PF_SYSCALLS, NULL, "newstat", 0));
     assert_true(dc_sp_capture_allowed(&p, DC_PF_SYSCALLS, NULL, "renameat2", 3));
-    assert_true(dc_sp_capture_allowed(&p, DC_PF_UPROBE, "/lib/x86_64-linux-gnu/libc.so.6",
-                                      "fopen64", 1));
+    assert_true(
+        dc_sp_capture_allowed(&p, DC_PF_UPROBE, "/lib/x86_64-linux-gnu/libc.so.6", "fopen64", 1));
     assert_true(dc_sp_capture_allowed(&p, DC_PF_UPROBE, "/usr/lib64/libc.so.6", "open", 0));
     for (const char *const *f = (const char *const[]){"read", "write", "pread64", "pwrite64",
                                                       "readv", "sendfile", "recvfrom", NULL};
