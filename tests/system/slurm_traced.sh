@@ -3,7 +3,8 @@
 # datacrumbs_sbatch and datacrumbs_salloc put the request in the job comment, the prolog starts
 # the runtime, the job's datacrumbs_wrap'ed program is traced, the epilog stops the runtime and
 # the trace is the user's; the same through the SPANK plugin's --datacrumbs-probe-file; a job
-# without DataCrumbs is left alone.
+# without DataCrumbs is left alone; two jobs, and two array tasks, of one user at once each
+# hold only their own processes.
 #   slurm_traced.sh BUILD_DIR SOURCE_DIR   (root; slurm-wlm, munge; the runtime built)
 set -u
 . "$2/tests/integration/lib.sh"
@@ -133,6 +134,42 @@ contains "job A's trace holds job A's dd" "$ta" "$PUB/own-$ja.bin"
 lacks "job A's trace lacks job B's dd" "$ta" "own-$jb.bin"
 contains "job B's trace holds job B's dd" "$tb" "$PUB/own-$jb.bin"
 lacks "job B's trace lacks job A's dd" "$tb" "own-$ja.bin"
+
+# --- two tasks of one job array at once: the same request, each task traced apart ---
+cat >"$D/jobs/array.sh" <<JOB
+#!/bin/sh
+echo "task \$SLURM_JOB_ID"
+sleep 3 # both tasks' runtimes are up by then
+"$DC_WRAP" --config "$CONF" -- dd if=/dev/zero of="$PUB/task-\$SLURM_JOB_ID.bin" bs=512 count=3 status=none
+sleep 1
+echo "job done"
+JOB
+chmod 0755 "$D/jobs/array.sh"
+check_rc "a job array of two tasks" 0 as_user "$DC_SBATCH" --parsable --datacrumbs-enable \
+    --datacrumbs-probe-file "$PUB/p.json.gz" --array=1-2 -n 1 -c 1 \
+    -o "$D/jobs/array-%A_%a.txt" "$D/jobs/array.sh"
+aid=${OUT%%;*}
+for _ in $(seq 300); do
+    [ "$(cat "$D/jobs/array-${aid}"_*.txt 2>/dev/null | grep -c "job done")" = 2 ] && break
+    sleep 0.2
+done
+tasks=$(sed -n 's/^task \([0-9]*\)$/\1/p' "$D/jobs/array-${aid}"_*.txt 2>/dev/null | sort -n)
+t1=$(echo "$tasks" | sed -n 1p)
+t2=$(echo "$tasks" | sed -n 2p)
+check "array: two tasks ran, with job ids of their own ($t1, $t2)" test -n "$t1" -a -n "$t2" -a "$t1" != "$t2"
+check "array: both tasks completed" test "$(job_wait "$t1" 60)" = COMPLETED -a "$(job_wait "$t2" 60)" = COMPLETED
+e1=$(job_field "$t1" EndTime)
+s2=$(job_field "$t2" StartTime)
+e2=$(job_field "$t2" EndTime)
+s1=$(job_field "$t1" StartTime)
+check "array: the tasks ran at the same time" test "$s2" \< "$e1" -a "$s1" \< "$e2"
+x1=$(zcat "$(trace_of "$t1")" 2>/dev/null)
+x2=$(zcat "$(trace_of "$t2")" 2>/dev/null)
+contains "array: task $t1's trace holds its dd" "$x1" "$PUB/task-$t1.bin"
+lacks "array: task $t1's trace lacks task $t2's dd" "$x1" "task-$t2.bin"
+contains "array: task $t2's trace holds its dd" "$x2" "$PUB/task-$t2.bin"
+lacks "array: task $t2's trace lacks task $t1's dd" "$x2" "task-$t1.bin"
+check "array: both runtimes are gone" test ! -e "$RUN/datacrumbs-$t1.pid" -a ! -e "$RUN/datacrumbs-$t2.pid"
 
 # --- a job without DataCrumbs ---
 check_rc "plain sbatch" 0 as_user sbatch --parsable -o "$D/jobs/out-%j.txt" "$D/jobs/job.sh"
