@@ -49,6 +49,19 @@ static int fail(struct parser *p, const char *at, const char *fmt, ...)
     return -1;
 }
 
+/* A character for a message: 'c' when printable ASCII, else its byte value, so that half of a
+ * UTF-8 sequence or a control byte never reaches a terminal or a log raw. */
+static const char *show(char c, char out[16])
+{
+    unsigned char u = (unsigned char)c;
+
+    if (u >= 0x20 && u < 0x7f)
+        snprintf(out, 16, "'%c'", c);
+    else
+        snprintf(out, 16, "byte 0x%02x", u);
+    return out;
+}
+
 bool dc_hostname_valid(const char *s)
 {
     size_t n = strlen(s);
@@ -112,6 +125,7 @@ static int parse_group(struct parser *p, const char **pp, struct range **out, si
     const char *q = *pp + 1;
     struct range *rs = NULL, *tmp;
     size_t n = 0;
+    char ch[16];
 
     for (;;) {
         tmp = realloc(rs, (n + 1) * sizeof(*rs));
@@ -134,7 +148,7 @@ static int parse_group(struct parser *p, const char **pp, struct range **out, si
         free(rs);
         if (*q == '\0')
             return fail(p, q, "missing ']'");
-        return fail(p, q, "unexpected '%c' in brackets", *q);
+        return fail(p, q, "unexpected %s in brackets", show(*q, ch));
     }
     *pp = q + 1;
     *out = rs;
@@ -193,7 +207,7 @@ static int parse_expr(struct parser *p, const char **pp)
 {
     const char *q = *pp, *start = q;
     struct expr e = {0};
-    char buf[DC_HOSTNAME_MAX + 2];
+    char buf[DC_HOSTNAME_MAX + 2], ch[16];
     int rc = -1;
 
     e.lit[0] = q;
@@ -213,11 +227,14 @@ static int parse_expr(struct parser *p, const char **pp)
         e.lit[e.ngroups] = q;
     }
     if (*q && !is_sep(*q)) {
-        fail(p, q, *q == ']' ? "']' without '['" : "unexpected character '%c'", *q);
+        if (*q == ']')
+            fail(p, q, "']' without '['");
+        else
+            fail(p, q, "unexpected character %s", show(*q, ch));
         goto cleanup;
     }
     if (q == start) {
-        fail(p, q, "unexpected character '%c'", *q);
+        fail(p, q, "unexpected character %s", show(*q, ch));
         goto cleanup;
     }
     if (*start == '-') {

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -300,7 +301,8 @@ static int take_snapshot(struct job *j, const char *dest)
 
     if (dc_read_as_user(j->req->probe_file, j->req->user, j->uid, j->gid, DC_SNAPSHOT_MAX,
                         DC_SNAPSHOT_READ_MS, &buf, &len, err, sizeof(err)) < 0) {
-        reply(j->rep, DC_RESULT_FAILED, "probe file %s", err);
+        /* The user's path, read as the user: the request's problem, not the node's. */
+        reply(j->rep, DC_RESULT_INVALID, "probe file %s", err);
         return -1;
     }
     rc = dc_snapshot_store(dest, buf, len, j->uid, j->gid, err, sizeof(err));
@@ -336,8 +338,15 @@ static int runtime_check(struct job *j, const char *snapshot)
         return 0;
     dc_spawn_describe(&res, timeout, how, sizeof(how));
     dc_spawn_last_line(&res, last, sizeof(last));
-    reply(j->rep, DC_RESULT_FAILED, "the runtime refused the probe file (%s --check: %s%s%s)", exe,
-          how, last[0] ? ": " : "", last);
+    /* Exit status 4 is the runtime's verdict on the file (forged, expired, another user's:
+     * datacrumbs(8)), a user's mistake; anything else is the node's failure. */
+    reply(j->rep,
+          !res.failed && !res.timed_out && !res.cancelled && WIFEXITED(res.status) &&
+                  WEXITSTATUS(res.status) == 4
+              ? DC_RESULT_INVALID
+              : DC_RESULT_FAILED,
+          "the runtime refused the probe file (%s --check: %s%s%s)", exe, how, last[0] ? ": " : "",
+          last);
     return -1;
 }
 

@@ -18,7 +18,7 @@
 /*
  * Store buf at dest, atomically, root:root mode 0600 -- plus, when reader is not root, one
  * POSIX ACL entry "user:<reader>:r--", because the runtime opens the file it is given with
- * the user's credentials (ARCHITECTURE 4.5). The user may read the copy, nobody but root may
+ * the user's credentials (docs/design.md §4.5). The user may read the copy, nobody but root may
  * change, rename or delete it. A file system without ACLs falls back to the group of the
  * user's private group (mode 0640, only when that group is the user's alone); otherwise the
  * store fails. Returns 0 or -1 (err).

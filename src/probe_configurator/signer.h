@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * signer.h - ask datacrumbs_sign_probes for a checksum (ARCHITECTURE 4.4).
+ * signer.h - ask datacrumbs_sign_probes for a checksum (docs/design.md §4.4).
  *
  * AF_UNIX stream socket, one JSON-RPC 2.0 request per connection ended by our half-close, one
  * response read to EOF: sign_probe_payload {signing_payload} -> {checksum}. The signer decides

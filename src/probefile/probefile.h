@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * probefile.h - the signed probe file v1 (ARCHITECTURE 4.3): canonical JSON, HMAC-SHA256,
+ * probefile.h - the signed probe file v1 (docs/design.md §4.3): canonical JSON, HMAC-SHA256,
  * gzip I/O and verification, shared by the configurator, the signer, inspect and the runtime.
  *
  * Document: {"summary":S,"categories":C,"checksum_algorithm":"hmac-sha256","checksum":HEX}
@@ -150,7 +150,7 @@ int dc_pf_time_format(time_t t, char out[32]);
 int dc_pf_time_parse(const char *s, time_t *out);
 
 /*
- * The secret (ARCHITECTURE 4.2). Each way it can be unusable has its own reason, message
+ * The secret (docs/design.md §4.2). Each way it can be unusable has its own reason, message
  * (dc_pf_secret_reason_str) and, in datacrumbs_secret(8), exit code.
  */
 enum dc_pf_secret_reason {

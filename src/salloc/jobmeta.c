@@ -233,7 +233,8 @@ int dc_jobmeta_merge(const char *user_comment, const char *probe_file, int wrap_
         snprintf(err, errlen, "out of memory");
         goto cleanup;
     }
-    if (user_comment) {
+    /* An empty --comment= (or one of blanks) says nothing: the request alone, as without. */
+    if (user_comment && user_comment[strspn(user_comment, " \t\r\n")]) {
         root = merge_into(user_comment, meta, wrap_text, err, errlen);
     } else {
         root = json_object();

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * jobmeta.h - the DataCrumbs request carried in a SLURM job comment (ARCHITECTURE 4.6).
+ * jobmeta.h - the DataCrumbs request carried in a SLURM job comment (docs/design.md §4.6).
  *
  *   {"datacrumbs":{"enable":"yes","probe_file":"/abs/path/probes.json.gz"}}
  *
@@ -45,9 +45,9 @@ enum dc_jobmeta_result dc_jobmeta_parse(const char *comment, size_t len, char *p
 
 /*
  * The comment to submit: the metadata for probe_file (already absolute and checked) merged
- * into user_comment (NULL: none). A JSON object gets "datacrumbs" as its first member (an
- * equal "datacrumbs" member already there is kept; a different one is an error). Any other
- * text is an error, unless wrap_text is set: then it is kept as {"datacrumbs":...,
+ * into user_comment (NULL, empty or blank: none). A JSON object gets "datacrumbs" as its first
+ * member (an equal "datacrumbs" member already there is kept; a different one is an error).
+ * Any other text is an error, unless wrap_text is set: then it is kept as {"datacrumbs":...,
  * "comment":"<text>"}. The result must parse as DC_JOBMETA_ENABLED. Returns 0 with a
  * malloc'ed string in *out, or -1 with the reason in err.
  */

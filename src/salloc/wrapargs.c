@@ -93,10 +93,13 @@ static int take_ours(struct dc_wrap_args *a, int argc, char **argv, int *i, char
 
     a->any_ours = true;
     if (len == strlen("probe-file") && strncmp(name, "probe-file", len) == 0) {
+        a->nprobe_words = 0;
+        a->probe_words[a->nprobe_words++] = argv[*i];
         if (eq) {
             a->probe_file = eq + 1;
         } else if (*i + 1 < argc) {
             a->probe_file = argv[++*i];
+            a->probe_words[a->nprobe_words++] = argv[*i];
         } else {
             snprintf(err, errlen, "--datacrumbs-probe-file needs a path");
             return -1;
@@ -197,12 +200,14 @@ void dc_wrap_args_free(struct dc_wrap_args *a)
 
 char **dc_wrap_build(const char *argv0, const char *comment_json, const struct dc_wrap_args *a)
 {
-    char **out = calloc((size_t)a->npass + 3, sizeof(char *));
+    char **out = calloc((size_t)a->npass + 4, sizeof(char *));
     int n = 0;
 
     if (!out)
         return NULL;
     out[n++] = (char *)argv0;
+    for (int i = 0; !comment_json && i < a->nprobe_words; i++)
+        out[n++] = a->probe_words[i];
     if (comment_json) {
         size_t len = strlen("--comment=") + strlen(comment_json) + 1;
 

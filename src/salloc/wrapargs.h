@@ -12,6 +12,8 @@
  * loses the --comment options of the first job component (merged into the metadata instead)
  * and gets "--comment=<json>" as its very first argument, where Slurm cannot mistake it for a
  * script argument (upstream appended it after the script, where it never reached Slurm).
+ * Without --datacrumbs-enable, a --datacrumbs-probe-file is the SPANK plugin's option of that
+ * name (datacrumbs-slurm(8)) and is handed on to Slurm as it was given.
  */
 #ifndef DC_WRAPARGS_H
 #define DC_WRAPARGS_H
@@ -25,11 +27,13 @@ struct dc_wrap_args {
     /* Ours. */
     bool enable;            /* --datacrumbs-enable */
     const char *probe_file; /* --datacrumbs-probe-file, as typed; NULL when absent */
-    bool merge_comment;     /* --datacrumbs-merge-comment */
-    bool dry_run;           /* --datacrumbs-dry-run */
-    bool help;              /* --datacrumbs-help */
-    bool version;           /* --datacrumbs-version */
-    bool any_ours;          /* at least one --datacrumbs-* option was given */
+    char *probe_words[2];   /* the words it was given in (borrowed from argv), for Slurm */
+    int nprobe_words;
+    bool merge_comment; /* --datacrumbs-merge-comment */
+    bool dry_run;       /* --datacrumbs-dry-run */
+    bool help;          /* --datacrumbs-help */
+    bool version;       /* --datacrumbs-version */
+    bool any_ours;      /* at least one --datacrumbs-* option was given */
     /* What we learnt about Slurm's part. */
     bool slurm_help;     /* -h, --help or --usage among Slurm's options */
     bool hetjob;         /* a ":" component separator */
@@ -53,9 +57,10 @@ void dc_wrap_args_free(struct dc_wrap_args *a);
 
 /*
  * The argv to exec: argv0, then "--comment=<comment_json>" and Slurm's arguments without
- * component 0's --comment options when comment_json is not NULL, or Slurm's arguments as they
- * were when it is NULL. NULL-terminated; free the array (not the strings it borrows, except
- * the --comment one, which is element 1) with dc_wrap_argv_free().
+ * component 0's --comment options when comment_json is not NULL, or the --datacrumbs-probe-file
+ * words (for the SPANK plugin) and Slurm's arguments as they were when it is NULL. NULL-terminated;
+ * free the array (not the strings it borrows, except the --comment one, which is element 1) with
+ * dc_wrap_argv_free().
  */
 char **dc_wrap_build(const char *argv0, const char *comment_json, const struct dc_wrap_args *a);
 void dc_wrap_argv_free(char **argv, const char *comment_json);

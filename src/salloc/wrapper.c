@@ -35,7 +35,8 @@ static void usage(enum dc_slurm_tool tool, FILE *out)
         "put first on %s's command line; the node prolog starts the tracer for the\n"
         "job and the epilog stops it. Inside the job, run the programs to trace under\n"
         "datacrumbs_wrap (or link them with datacrumbs_track). Without\n"
-        "--datacrumbs-enable, %s runs exactly as if called directly.\n"
+        "--datacrumbs-enable, %s runs exactly as if called directly (a\n"
+        "--datacrumbs-probe-file is handed on as given, for the SPANK plugin's option).\n"
         "\n"
         "DataCrumbs options (among %s's options, before %s):\n"
         "  --datacrumbs-enable           trace this job\n"
@@ -208,9 +209,6 @@ int dc_wrapper_main(enum dc_slurm_tool tool, int argc, char **argv)
     } else if (a.enable) {
         rc = enabled(tool, &a, path);
     } else {
-        if (a.probe_file)
-            dc_warn("--datacrumbs-probe-file without --datacrumbs-enable: the job is not "
-                    "traced");
         out = dc_wrap_build(dc_slurm_tool_name(tool), NULL, &a);
         rc = out ? run(path, out, a.dry_run) : DC_WRAP_EXIT_CHECK;
         dc_wrap_argv_free(out, NULL);

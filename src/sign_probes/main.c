@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * datacrumbs_sign_probes - the root service that signs probe files (ARCHITECTURE 4.4).
+ * datacrumbs_sign_probes - the root service that signs probe files (docs/design.md §4.4).
  *
  * It alone reads the secret on a login node. Exit status: 0 after SIGTERM/SIGINT, 1 when it
  * cannot start, 2 for a usage error.

@@ -199,7 +199,7 @@ check_rc "the probe file verifies with the node's secret" 0 ct datacrumbs_probe_
 echo "# probe file built ($((SECONDS - T0)) s)"
 
 # --- a run ----------------------------------------------------------------------------------
-# The env file as the hook or datacrumbs_run writes it (datacrumbs@.service(8), ARCHITECTURE 4.6).
+# The env file as the hook or datacrumbs_run writes it (datacrumbs@.service(8), docs/design.md §4.6).
 start_run() { # start_run ID: 0 when datacrumbs@ID reached active
     ct sh -c "printf 'DATACRUMBS_PROBE_FILE=%s\nDATACRUMBS_USER=%s\nDATACRUMBS_RUN_ID=%s\n' \
         /home/dctest/probes.json.gz dctest '$1' >/run/datacrumbs/datacrumbs-$1.env"

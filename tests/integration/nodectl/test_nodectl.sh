@@ -69,9 +69,9 @@ check_rc "stop of a run never started is fine too" 0 nc stop never-started
 
 # --- the runtime misbehaves -------------------------------------------------------------------
 BAD=$(probe p-check check-fail)
-check_rc "check: the runtime refuses the file" 1 nc check r2 "$BAD" root
+check_rc "check: the runtime refuses the file (the request is invalid: 2)" 2 nc check r2 "$BAD" root
 contains "... and the reason reaches the caller" "$ERR" "checksum mismatch"
-check_rc "start: refused before anything starts" 1 nc start r2 "$BAD" root
+check_rc "start: refused before anything starts" 2 nc start r2 "$BAD" root
 check "... leaving nothing" test -z "$(leftovers "$N")"
 
 EARLY=$(probe p-early exit-early)
@@ -178,7 +178,7 @@ check_rc "stdin and a command together is a usage error" 2 nc --stdin status
 NOBODY_OK=$(probe p-nobody ok nobody)
 check_rc "a user may not start a run for root" 3 env SUDO_UID=65534 "$NODECTL" "${C[@]}" start u1 "$OK" root
 contains "... denied" "$ERR" "may only start runs for itself"
-check_rc "a user may not read root's file through node control" 1 \
+check_rc "a user may not read root's file through node control (invalid: 2)" 2 \
     env SUDO_UID=65534 "$NODECTL" "${C[@]}" start u1 "$OK" nobody
 contains "... the file is read as the user" "$ERR" "Permission denied"
 check "... and nothing is left" test -z "$(leftovers "$N")"

@@ -1,6 +1,6 @@
 #!/bin/bash
 # test_runtime_units.sh BUILD SRC - datacrumbs@.service and the tmpfiles snippet keep the
-# contract of ARCHITECTURE 4.6 (Type=notify, the env file, ExecStart without a shell, never
+# contract of docs/design.md §4.6 (Type=notify, the env file, ExecStart without a shell, never
 # enabled) and pass systemd-analyze verify; the man page renders without warnings.
 set -u
 BUILD=$1

@@ -2,7 +2,7 @@
 /*
  * stub_daemon - a stand-in for datacrumbs(8) in the SLURM tests (never installed), so that the
  * hook's logic is tested where BPF is not available. It honours the runtime's contract
- * (ARCHITECTURE 4.5) except that it traces nothing:
+ * (docs/design.md §4.5) except that it traces nothing:
  *
  *   stub_daemon [--config F] --check PROBE_FILE RUN_ID USER
  *       verify the file as the runtime does (structure, MAC under secret_file, time window,

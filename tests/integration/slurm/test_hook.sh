@@ -104,6 +104,8 @@ BIG=$(printf '%05000d' 0)
 hostile() { # NAME JOB COMMENT WHY
     check_rc "hostile: $1: exit 0" 0 prolog "$2" "$3"
     contains "hostile: $1: says why" "$ERR" "$4"
+    # The user's mistake, not the node's: a warning, never an error line in slurmd's log.
+    lacks "hostile: $1: a warning, not an error" "$ERR" "error:"
     check "hostile: $1: nothing started" nothing_left "$2"
 }
 hostile "not JSON" 110 'datacrumbs please' "not valid JSON"

@@ -54,9 +54,16 @@ check "symlink resolved" test "$(argv)" = "$(lines "--comment=$J" job.sh)"
 check_rc "without --datacrumbs-enable: untouched" 0 "$DC_SBATCH" -N 1 --comment 'free text' job.sh --datacrumbs-enable
 check "untouched argv" test "$(argv)" = "$(lines -N 1 --comment 'free text' job.sh --datacrumbs-enable)"
 check "untouched: no message" test -z "$ERR"
-check_rc "probe file without enable: warning only" 0 "$DC_SBATCH" --datacrumbs-probe-file "$P/p.json.gz" job.sh
-contains "probe file without enable: says so" "$ERR" "not traced"
-check "probe file without enable: no comment" test "$(argv)" = "$(lines job.sh)"
+# Without --datacrumbs-enable the option is the SPANK plugin's: handed on as given.
+check_rc "probe file without enable: passed on to sbatch" 0 "$DC_SBATCH" --datacrumbs-probe-file "$P/p.json.gz" -N 1 job.sh
+check "probe file without enable: the SPANK option reaches sbatch, no comment" test "$(argv)" = "$(lines --datacrumbs-probe-file "$P/p.json.gz" -N 1 job.sh)"
+check "probe file without enable: no message" test -z "$ERR"
+check_rc "probe file= without enable: passed on" 0 "$DC_SALLOC" "--datacrumbs-probe-file=$P/p.json.gz" -N 1
+check "probe file= without enable: as one word" test "$(argv)" = "$(lines "--datacrumbs-probe-file=$P/p.json.gz" -N 1)"
+check_rc "an empty --comment= with the request" 0 "$DC_SBATCH" --comment= --datacrumbs-enable --datacrumbs-probe-file "$P/p.json.gz" job.sh
+check "an empty --comment=: the request alone" test "$(argv)" = "$(lines "--comment=$J" job.sh)"
+check_rc "an empty --comment '' with the request" 0 "$DC_SBATCH" --comment '' --datacrumbs-enable --datacrumbs-probe-file "$P/p.json.gz" job.sh
+check "an empty --comment '': the request alone" test "$(argv)" = "$(lines "--comment=$J" job.sh)"
 
 check_rc "user JSON comment merged" 0 "$DC_SBATCH" --comment '{"project":"io"}' --datacrumbs-enable --datacrumbs-probe-file "$P/p.json.gz" job.sh
 check "merged comment, user's --comment removed" test "$(argv)" = "$(lines "--comment={\"datacrumbs\":{\"enable\":\"yes\",\"probe_file\":\"$ABS\"},\"project\":\"io\"}" job.sh)"

@@ -95,6 +95,12 @@ static void test_hostile_names(void **state)
     expect_error("user@host", "position 5", "unexpected character '@'");
     expect_error("a/b", "position 2", "unexpected character '/'");
     expect_error(".hidden", "position 1", "not a valid host name");
+    /* Bytes that are not printable ASCII are named by value, never printed raw. */
+    expect_error("n\xc3\xa9ud1", "position 2", "unexpected character byte 0xc3");
+    expect_error("a\x1b[2Jb", "position 2", "unexpected character byte 0x1b");
+    expect_error("a\x7f"
+                 "b",
+                 "position 2", "unexpected character byte 0x7f");
 }
 
 static void test_numeric_only_and_suffix(void **state)
