@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "datacrumbs/client.h"
+#include "runid.h"
 
 #define DC_API __attribute__((visibility("default")))
 
@@ -110,18 +111,21 @@ DC_API __attribute__((noinline)) void datacrumbs_announce(const char *run)
     __asm__ volatile("" : : "r"(run) : "memory");
 }
 
-/* The run this process belongs to: the one the user named, else the job's. */
+/* The run this process belongs to: the one the user named, else the job's (SLURM's id, or
+ * Flux's in the form its hook names the run: runid.h). */
 static const char *run_named(void)
 {
+    static char flux[DC_RUNID_MAX + 1];
     static const char *const vars[] = {"DATACRUMBS_RUN_ID", "SLURM_JOB_ID"};
+    const char *v;
 
     for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
-        const char *v = getenv(vars[i]);
-
+        v = getenv(vars[i]);
         if (v && *v)
             return v;
     }
-    return NULL;
+    v = getenv("FLUX_JOB_ID");
+    return v && *v && dc_runid_from_flux(v, flux) ? flux : NULL;
 }
 
 /* How long a held thread waits for its probes before it goes on untraced at first. */

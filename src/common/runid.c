@@ -24,6 +24,27 @@ bool dc_runid_valid(const char *s)
     return true;
 }
 
+bool dc_runid_from_flux(const char *job_id, char *out)
+{
+    size_t n;
+
+    out[0] = '\0';
+    if (!job_id)
+        return false;
+    if ((unsigned char)job_id[0] == 0xc6 && (unsigned char)job_id[1] == 0x92) {
+        job_id += 2;
+        if (!*job_id)
+            return false;
+        out[0] = 'f';
+        out[1] = '\0';
+    }
+    n = strlen(out);
+    if (strlen(job_id) > DC_RUNID_MAX - n)
+        return false;
+    memcpy(out + n, job_id, strlen(job_id) + 1);
+    return dc_runid_valid(out);
+}
+
 bool dc_username_valid(const char *s)
 {
     size_t n;

@@ -133,6 +133,7 @@ int dc_cli_parse(struct dc_cli *c, int argc, char **argv, void (*help)(FILE *))
 static int pick_run_id(const struct dc_cli *c, struct dc_cli_plan *p)
 {
     const char *var = NULL, *v = c->run_id;
+    char flux[DC_RUNID_MAX + 1];
 
     if (!v) {
         if (strcmp(p->sys.scheduler, "slurm") == 0)
@@ -142,6 +143,8 @@ static int pick_run_id(const struct dc_cli *c, struct dc_cli_plan *p)
         v = var ? getenv(var) : NULL;
         if (v && !*v)
             v = NULL;
+        if (v && strcmp(var, "FLUX_JOB_ID") == 0) /* f58 as the Flux hook names the run */
+            v = dc_runid_from_flux(v, flux) ? flux : v;
     }
     if (v) {
         if (!dc_runid_valid(v)) {

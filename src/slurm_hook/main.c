@@ -15,17 +15,14 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <syslog.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "caller.h"
 #include "conf.h"
 #include "dc_config.h"
 #include "deadline.h"
 #include "hook.h"
 #include "log.h"
-#include "preempt.h"
-#include "probecheck.h"
+#include "perform.h"
 #include "slurmconf.h"
 
 enum { EXIT_REFUSED = 1, EXIT_USAGE = 2 };
@@ -165,127 +162,41 @@ static void free_vars(struct job_vars *v)
     free(v->slurm_conf);
 }
 
-static void log_result(const struct dc_hook_result *r)
-{
-    switch (r->outcome) {
-    case DC_HOOK_DONE: dc_info("%s", r->message); break;
-    case DC_HOOK_NOTHING: dc_debug("%s", r->message); break;
-    case DC_HOOK_REFUSED: dc_warn("%s", r->message); break;
-    default: dc_err("%s", r->message); break;
-    }
-}
-
-/* Everything after the command line; never fails the job. */
-static void run(const struct conf *conf, enum dc_hook_phase phase, const struct job_vars *v)
-{
-    struct dc_hook_result r;
-    struct dc_caller caller;
-    struct dc_nodectl n;
-    struct dc_jobenv e;
-    char err[1024];
-
-    /* Root only (the caller of node control is root itself, never a SUDO_UID). */
-    if (dc_caller_identify(&caller, getuid(), geteuid(), NULL, err, sizeof(err)) < 0) {
-        dc_err("%s; nothing done", err);
-        return;
-    }
-    if (dc_jobenv_parse(&e, v->job_id, v->uid, v->comment, phase == DC_HOOK_PROLOG, err,
-                        sizeof(err)) < 0) {
-        dc_err("%s: %s; nothing done", phase == DC_HOOK_PROLOG ? "prolog" : "epilog", err);
-        return;
-    }
-    if (dc_nodectl_init(&n, conf->config_path, &caller, err, sizeof(err)) < 0) {
-        dc_err("job %s: nothing done: %s", e.job_id, err);
-        return;
-    }
-    if (phase == DC_HOOK_PROLOG)
-        dc_hook_prolog(&n, &e, conf->probe_file, conf->check_only, &r);
-    else
-        dc_hook_epilog(&n, &e, &r);
-    log_result(&r);
-}
-
-struct bounded {
-    const struct conf *conf;
-    enum dc_hook_phase phase;
-    const struct job_vars *vars;
-};
-
-static void run_child(void *arg)
-{
-    const struct bounded *b = arg;
-
-    dc_cancel_install(); /* the deadline's SIGTERM: kill what it waits for, undo, exit */
-    run(b->conf, b->phase, b->vars);
-}
-
 /*
  * The prolog within its deadline: prolog_timeout (datacrumbs.conf(5)), and below slurm.conf's
  * PrologEpilogTimeout when the hook can read it (slurmconf.h). Past it, the hook stops waiting
  * (and whatever it waited for), says so and exits 0; the job runs untraced and its epilog
  * stops anything that was started.
  */
-static void run_prolog(const struct conf *conf, const struct job_vars *v)
+static void run_prolog(const struct dc_hook_job *j, const struct job_vars *v)
 {
-    struct bounded b = {conf, DC_HOOK_PROLOG, v};
     struct dc_sysconf sys;
     char err[1024];
     long slurm, limit;
 
-    if (dc_sysconf_load(&sys, conf->config_path, err, sizeof(err)) < 0) {
-        run(conf, DC_HOOK_PROLOG, v); /* a bad configuration is reported there */
+    if (dc_sysconf_load(&sys, j->config_path, err, sizeof(err)) < 0) {
+        dc_hook_perform(j, DC_HOOK_PROLOG); /* a bad configuration is reported there */
         return;
     }
     slurm = dc_slurmconf_prolog_timeout(v->slurm_conf && v->slurm_conf[0] ? v->slurm_conf
                                                                           : DC_SLURM_CONF_DEFAULT);
     limit = dc_prolog_deadline(sys.prolog_timeout, slurm);
-    if (limit <= 0) {
-        run(conf, DC_HOOK_PROLOG, v);
+    if (dc_hook_perform_prolog(j, limit) != DC_DEADLINE_EXPIRED)
         return;
-    }
-    switch (dc_run_with_deadline(limit, run_child, &b)) {
-    case DC_DEADLINE_DONE: break;
-    case DC_DEADLINE_EXPIRED:
-        if (slurm > 0 && (sys.prolog_timeout <= 0 || limit < sys.prolog_timeout))
-            dc_err("job %s: prolog gave up after %ld s, below slurm.conf's PrologEpilogTimeout "
-                   "(%ld s): the job runs untraced",
-                   v->job_id ? v->job_id : "?", limit, slurm);
-        else
-            dc_err("job %s: prolog gave up after prolog_timeout (%ld s): the job runs untraced",
-                   v->job_id ? v->job_id : "?", limit);
-        break;
-    case DC_DEADLINE_NO_CHILD: run(conf, DC_HOOK_PROLOG, v); break;
-    }
-}
-
-/*
- * --submit-check: the user's own process (sbatch), so the user's credentials and no syslog.
- * One line per finding on stdout, which the plugin shows the user.
- */
-static int submit_check(const char *path)
-{
-    struct dc_probecheck pc;
-    char err[2048];
-
-    if (dc_probecheck(path, getuid(), time(NULL), &pc, err, sizeof(err)) < 0) {
-        printf("%s\n", err);
-        return EXIT_REFUSED;
-    }
-    if (pc.node_local)
-        printf("warning: probe file %s is in a directory that is usually local to this host; "
-               "the compute nodes must see the same file at the same path\n",
-               pc.path);
-    if (pc.expires_in >= 0 && pc.expires_in < DC_PROBECHECK_SOON)
-        printf("warning: probe file %s expires in %ld minutes; a job that starts later is not "
-               "traced\n",
-               pc.path, pc.expires_in / 60);
-    return EXIT_SUCCESS;
+    if (slurm > 0 && (sys.prolog_timeout <= 0 || limit < sys.prolog_timeout))
+        dc_err("job %s: prolog gave up after %ld s, below slurm.conf's PrologEpilogTimeout "
+               "(%ld s): the job runs untraced",
+               v->job_id ? v->job_id : "?", limit, slurm);
+    else
+        dc_err("job %s: prolog gave up after prolog_timeout (%ld s): the job runs untraced",
+               v->job_id ? v->job_id : "?", limit);
 }
 
 int main(int argc, char **argv)
 {
     struct conf conf = {0};
     struct job_vars vars = {0};
+    struct dc_hook_job job;
     enum dc_hook_phase phase;
     char err[256];
 
@@ -295,8 +206,14 @@ int main(int argc, char **argv)
         return EXIT_USAGE;
     }
     if (conf.submit)
-        return submit_check(conf.submit);
+        return dc_hook_submit_check(conf.submit) ? EXIT_REFUSED : EXIT_SUCCESS;
     take_environment(&vars);
+    job = (struct dc_hook_job){.config_path = conf.config_path,
+                               .job_id = vars.job_id,
+                               .uid = vars.uid,
+                               .request = vars.comment,
+                               .probe_file = conf.probe_file,
+                               .check_only = conf.check_only};
     umask(022);
     signal(SIGPIPE, SIG_IGN);
     signal(SIGHUP, SIG_IGN);
@@ -311,9 +228,9 @@ int main(int argc, char **argv)
     else if (conf.probe_file && phase != DC_HOOK_PROLOG)
         dc_err("--probe-file is for the prolog; nothing done");
     else if (phase == DC_HOOK_PROLOG)
-        run_prolog(&conf, &vars);
+        run_prolog(&job, &vars);
     else
-        run(&conf, phase, &vars);
+        dc_hook_perform(&job, phase);
     free_vars(&vars);
     return EXIT_SUCCESS;
 }

@@ -40,6 +40,41 @@ static void test_runid_refuses(void **state)
     assert_false(dc_runid_valid(NULL));
 }
 
+/* A Flux job's f58 id names one run in either spelling of its prefix. */
+static void test_runid_from_flux(void **state)
+{
+    char out[DC_RUNID_MAX + 1];
+
+    (void)state;
+    assert_true(dc_runid_from_flux("\xc6\x92"
+                                   "2V9cXJwd",
+                                   out));
+    assert_string_equal(out, "f2V9cXJwd");
+    assert_true(dc_runid_from_flux("f2V9cXJwd", out));
+    assert_string_equal(out, "f2V9cXJwd");
+    assert_true(dc_runid_from_flux("123456", out)); /* decimal ids are run ids as they are */
+    assert_string_equal(out, "123456");
+    assert_false(dc_runid_from_flux("\xc6\x92", out)); /* the prefix alone */
+    assert_false(dc_runid_from_flux("\xc6\x92../x", out));
+    assert_false(dc_runid_from_flux("\xc6x", out)); /* half a prefix */
+    assert_false(dc_runid_from_flux("", out));
+    assert_false(dc_runid_from_flux(NULL, out));
+    {
+        char big[80];
+
+        memset(big, 'a', sizeof(big) - 1);
+        big[sizeof(big) - 1] = '\0';
+        assert_false(dc_runid_from_flux(big, out));
+        big[0] = '\xc6';
+        big[1] = '\x92';
+        big[65] = '\0'; /* "f" and 63 digits: 64, the longest run id */
+        assert_true(dc_runid_from_flux(big, out));
+        big[65] = 'a';
+        big[66] = '\0';
+        assert_false(dc_runid_from_flux(big, out));
+    }
+}
+
 static void test_usernames(void **state)
 {
     assert_true(dc_username_valid("alice"));
@@ -60,6 +95,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_runid_accepts),
         cmocka_unit_test(test_runid_refuses),
+        cmocka_unit_test(test_runid_from_flux),
         cmocka_unit_test(test_usernames),
     };
 
