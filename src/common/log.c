@@ -11,6 +11,7 @@
 static char progname[64] = "datacrumbs";
 static enum dc_log_level level = DC_LOG_NORMAL;
 static int use_syslog;
+static int split_streams;
 
 void dc_log_init(const char *argv0, enum dc_log_level lvl)
 {
@@ -37,6 +38,11 @@ const char *dc_progname(void)
     return progname;
 }
 
+void dc_log_errors_only_to_stderr(void)
+{
+    split_streams = 1;
+}
+
 void dc_log_use_syslog(int facility)
 {
     openlog(progname, LOG_PID, facility);
@@ -55,7 +61,9 @@ static void emit(int prio, const char *tag, const char *fmt, va_list ap)
     for (char *p = msg; *p; p++)
         if ((unsigned char)*p < 0x20 || *p == 0x7f)
             *p = '?';
-    fprintf(stderr, "%s: %s%s\n", progname, tag, msg);
+    fprintf(split_streams && prio != LOG_ERR ? stdout : stderr, "%s: %s%s\n", progname, tag, msg);
+    if (split_streams)
+        fflush(prio != LOG_ERR ? stdout : stderr);
     if (use_syslog)
         syslog(prio, "%s%s", tag, msg);
 }

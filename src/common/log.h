@@ -26,6 +26,10 @@ const char *dc_progname(void);
 /* Also send every message to syslog (daemons and root hooks); ident is the program name. */
 void dc_log_use_syslog(int facility);
 
+/* Write warnings, info and debug messages to standard output, errors alone to standard error:
+ * for a caller that logs a child's stderr as errors (Flux's prolog and epilog). */
+void dc_log_errors_only_to_stderr(void);
+
 void dc_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void dc_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void dc_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

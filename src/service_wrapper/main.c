@@ -22,6 +22,7 @@
 #include "hook.h"
 #include "jobmeta.h"
 #include "log.h"
+#include "runid.h"
 
 enum { EXIT_FAILED = 1, EXIT_USAGE = 2, EXIT_DENIED = 3 };
 
@@ -30,6 +31,7 @@ struct conf {
     bool dry_run;            /* --dry-run: check, change nothing */
     enum dc_hook_phase phase;
     const char *job_id, *user, *probe_file;
+    char flux_id[DC_RUNID_MAX + 1]; /* a Flux job id as the Flux hook names its run */
 };
 
 static void usage(FILE *out)
@@ -109,6 +111,9 @@ static int parse_cmdline(struct conf *conf, int argc, char **argv)
         return -1;
     }
     conf->job_id = argv[optind + 1];
+    /* A Flux id as FLUX_JOB_ID spells it ("ƒ..."): the run the Flux hook would name. */
+    if ((unsigned char)conf->job_id[0] == 0xc6 && dc_runid_from_flux(conf->job_id, conf->flux_id))
+        conf->job_id = conf->flux_id;
     conf->user = nargs > 2 ? argv[optind + 2] : NULL;
     conf->probe_file = nargs > 3 ? argv[optind + 3] : NULL;
     return 0;
