@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <string.h>
 
-
 /* {"datacrumbs": value}, compact; NULL without memory. */
 static char *as_request(json_t *value)
 {

@@ -45,6 +45,7 @@ static void usage(FILE *out)
 {
     fprintf(out,
             "Usage: datacrumbs_flux_hook [--config FILE] [--check] prolog | epilog\n"
+            "       datacrumbs_flux_prolog | datacrumbs_flux_epilog   (for flux-imp run)\n"
             "       datacrumbs_flux_hook --submit-check PATH\n"
             "       datacrumbs_flux_hook --help | --version\n"
             "\n"
@@ -107,6 +108,12 @@ static int parse_cmdline(struct conf *conf, int argc, char **argv)
             dc_err("--submit-check takes no other option or argument");
             return -1;
         }
+        return 0;
+    }
+    /* "flux-imp run" passes no argument: the phase is then in the name (datacrumbs_flux_prolog,
+     * datacrumbs_flux_epilog, links to this program). */
+    if (argc == optind && dc_hook_phase_from_name(argv[0]) != DC_HOOK_NO_PHASE) {
+        conf->phase = dc_hook_phase_from_name(argv[0]);
         return 0;
     }
     if (argc - optind != 1) {

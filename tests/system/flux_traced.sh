@@ -9,28 +9,14 @@
 set -u
 . "$2/tests/integration/lib.sh"
 . "$2/tests/integration/slurm/common.sh" "$1" "$2"
-FHOOK=$B/src/flux_hook/datacrumbs_flux_hook
-PLUGINS=$B/src/flux_cli/plugins
-need "$FHOOK" "$DC_WRAP"
-[ -f "$PLUGINS/datacrumbs.py" ] || skip_all "the flux CLI plugin is not built"
 need_root
-FP=$("$S/scripts/build-flux" --print-prefix 2>/dev/null) || skip_all "no Flux built here (scripts/build-flux)"
-FLUX=$FP/bin/flux
-[ -x "$FLUX" ] || skip_all "$FLUX missing"
+. "$2/tests/system/flux_lib.sh"
+need "$FHOOK" "$DC_WRAP"
 # The instance is root's, so its jobs are root's: the user the probe files are issued for.
 TEST_USER=root
 
 D=$T_TMP
 chmod 0755 "$D"
-FPIDS=""
-stop_instances() {
-    local p
-    touch "$D"/stop-* 2>/dev/null
-    for p in $FPIDS; do
-        for _ in $(seq 100); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
-        kill -KILL "$p" 2>/dev/null
-    done
-}
 trap 'stop_instances; rm -rf -- "$T_TMP"' EXIT
 why=$(runtime_works "$D") || skip_all "$why"
 node_create "$D" "$REAL_DAEMON"
@@ -42,44 +28,11 @@ HOST=$(hostname -s)
 PUB=$D/pub
 mkdir -p "$PUB" && chmod 0755 "$PUB"
 real_probe "$SECRET" "$PUB/p.json.gz" || { not_ok "probe file made"; finish; exit 1; }
-export FLUX_CLI_PLUGINPATH=$PLUGINS FLUX_F58_FORCE_ASCII=1
-unset FLUX_URI
-
-# instance NAME SIZE PROLOG_COMMAND_JSON EPILOG_COMMAND_JSON: a test instance of SIZE brokers
-# with the perilog plugin; FLUX_URI is set to it.
-instance() {
-    local name=$1 size=$2
-    mkdir -p "$D/conf-$name"
-    cat >"$D/conf-$name/perilog.toml" <<TOML
-[job-manager]
-plugins = [ { load = "perilog.so" } ]
-[job-manager.prolog]
-command = $3
-per-rank = true
-timeout = "60s"
-[job-manager.epilog]
-command = $4
-per-rank = true
-TOML
-    "$FLUX" start --test-size="$size" -o,--config-path="$D/conf-$name" \
-        sh -c 'flux getattr local-uri >"$1.tmp" && mv "$1.tmp" "$1"; while [ ! -e "$2" ]; do sleep 0.2; done' \
-        _ "$D/uri-$name" "$D/stop-$name" >"$D/flux-$name.log" 2>&1 &
-    FPIDS="$FPIDS $!"
-    for _ in $(seq 300); do [ -s "$D/uri-$name" ] && break; sleep 0.1; done
-    [ -s "$D/uri-$name" ] || return 1
-    export FLUX_URI
-    FLUX_URI=$(cat "$D/uri-$name")
-}
-F() { "$FLUX" "$@"; }
-# done_clean ID: the job ended and its epilog ran (the "clean" event).
-done_clean() { F job wait-event -t 60 "$1" clean >/dev/null 2>&1; }
-run_of() { echo "f${1#f}"; }
 trace_of() { echo "$TRACES/trace-root-$(run_of "$1")-$HOST.pfw.gz"; }
-hook_lines() { F dmesg 2>/dev/null | grep datacrumbs_flux_hook | grep -F "job $(run_of "$1")"; }
 
-instance one 1 "[ \"$FHOOK\", \"--config\", \"$CONF\", \"prolog\" ]" \
-    "[ \"$FHOOK\", \"--config\", \"$CONF\", \"epilog\" ]" ||
-    { not_ok "a Flux instance starts"; cat "$D/flux-one.log"; finish; exit 1; }
+instance one 1 root "$(perilog "[ \"$FHOOK\", \"--config\", \"$CONF\", \"prolog\" ]" \
+    "[ \"$FHOOK\", \"--config\", \"$CONF\", \"epilog\" ]")" ||
+    { not_ok "a Flux instance starts"; finish; exit 1; }
 ok "a one-broker Flux instance with the perilog plugin is up"
 
 check_rc "flux run --help" 0 F run --help
@@ -196,7 +149,7 @@ check "the cancelled job's epilog ran" done_clean "$jc"
 check "the cancelled job's runtime is gone" test ! -e "$RUN/datacrumbs-$(run_of "$jc").pid"
 check "nothing of it is left but its summary" \
     test -z "$(ls "$RUN"/datacrumbs-"$(run_of "$jc")".* 2>/dev/null | grep -v '\.json$')"
-touch "$D/stop-one"
+stop_instances
 
 # --- two brokers, a two-node job: the prolog on each rank, a runtime per rank ---
 # Both brokers share this host, so each rank gets a node of its own (configuration, run and
@@ -210,8 +163,8 @@ cat >"$D/perrank" <<WRAP
 exec "$FHOOK" --config "$D/rank\$(flux getattr rank).conf" "\$1"
 WRAP
 chmod 0755 "$D/perrank"
-instance two 2 "[ \"$D/perrank\", \"prolog\" ]" "[ \"$D/perrank\", \"epilog\" ]" ||
-    { not_ok "a two-broker instance starts"; cat "$D/flux-two.log"; finish; exit 1; }
+instance two 2 root "$(perilog "[ \"$D/perrank\", \"prolog\" ]" "[ \"$D/perrank\", \"epilog\" ]")" ||
+    { not_ok "a two-broker instance starts"; finish; exit 1; }
 ok "a two-broker instance is up"
 check_rc "a two-node traced job" 0 F submit -N2 -n2 --output="$D/out-two.txt" --datacrumbs-enable \
     --datacrumbs-probe-file "$PUB/p.json.gz" \
