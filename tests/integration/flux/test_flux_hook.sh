@@ -44,6 +44,10 @@ check_rc "prolog with a hostile job id: exit 0" 0 env -i 'FLUX_JOB_ID=f$(id)' FL
 contains "... names it" "$ERR" "is not a Flux job id; nothing done"
 check_rc "prolog without FLUX_JOB_ID: exit 0" 0 env -i "$FHOOK" --config "$T_TMP/dc.conf" prolog
 contains "... says so" "$ERR" "(unset)"
+ln -s "$FHOOK" "$T_TMP/datacrumbs_flux_prolog"
+check_rc "named datacrumbs_flux_prolog, no argument (flux-imp run): a prolog" 0 env -i \
+    "$T_TMP/datacrumbs_flux_prolog" --config "$T_TMP/dc.conf"
+contains "... that says what it lacks" "$ERR" "prolog: FLUX_JOB_ID '(unset)'"
 check_rc "epilog of a job that never ran here: exit 0" 0 env -i FLUX_JOB_ID=f2V9cXJwd \
     FLUX_JOB_USERID=0 "$FHOOK" --config "$T_TMP/dc.conf" epilog
 finish
