@@ -269,6 +269,13 @@ static void test_syscall_names(void **state)
     assert_int_equal(rt_syscall_nr("openat"), 257);
     assert_int_equal(rt_syscall_nr("newstat"), 4); /* the kernel's name for stat */
     assert_string_equal(rt_syscall_name(1), "write");
+    /* The kernel's function names where they are not the C library's. */
+    assert_int_equal(rt_syscall_nr("sendfile64"), 40);
+    assert_int_equal(rt_syscall_nr("__x64_sys_sendfile64"), 40);
+    assert_int_equal(rt_syscall_nr("sendfile"), 40);
+    assert_int_equal(rt_syscall_nr("umount"), 166);
+    assert_int_equal(rt_syscall_nr("newuname"), 63);
+    assert_int_equal(rt_syscall_nr("cachestat"), 451); /* newer than some headers */
 #endif
     assert_int_equal(rt_syscall_nr(""), -1);
     assert_int_equal(rt_syscall_nr("sys_"), -1);
