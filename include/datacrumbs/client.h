@@ -3,10 +3,11 @@
  * datacrumbs/client.h - mark a process for tracing by DataCrumbs.
  *
  * Loading libdatacrumbs_client.so.0 (datacrumbs_wrap, datacrumbs_track, or linking with
- * -ldatacrumbs_client) calls datacrumbs_start() when the program starts and datacrumbs_stop()
- * when it exits. A running datacrumbs daemon watches these two functions: between them, the
- * calling process and the children it forks are traced. A program may also call them itself to
- * trace only a region. Both are cheap, never fail the program, and do nothing when the
+ * -ldatacrumbs_client) calls datacrumbs_start() when the program starts. A running datacrumbs
+ * daemon watches these two functions: from datacrumbs_start() on, the calling process and the
+ * children it forks are traced until the process exits (its last I/O, exit-time flushes
+ * included) or it calls datacrumbs_stop() itself. A program may call them to trace only a
+ * region. Both are cheap, never fail the program, and do nothing when the
  * environment variable DATACRUMBS_DISABLE is 1: the library then does not call them at all, and
  * an explicit call returns 1, which the reference daemon reads (it probes the return) to ignore
  * the call.

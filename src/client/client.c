@@ -3,7 +3,9 @@
  * client.c - libdatacrumbs_client.so.0, the "trace me" marker.
  *
  * The daemon puts uprobes on datacrumbs_announce and datacrumbs_stop, so these functions are
- * the whole protocol: they must stay real, out-of-line and cheap. The library is loaded into
+ * the whole protocol: they must stay real, out-of-line and cheap. Tracing ends when the process
+ * exits (the daemon sees that in the kernel) or when the program itself calls datacrumbs_stop();
+ * the library never calls it. The library is loaded into
  * arbitrary programs (including forked children and multi-threaded ones), so it allocates
  * nothing, uses no stdio, keeps no lock, and never exits or aborts.
  *
@@ -222,8 +224,15 @@ __attribute__((constructor)) static void dc_client_init(void)
     pthread_atfork(NULL, NULL, dc_client_child);
 }
 
+/*
+ * Not datacrumbs_stop(): a process is traced until it really ends, as the kernel sees it (the
+ * daemon follows sched_process_exit). Destructors run before the C library's exit-time flush of
+ * stdio (and a C++ or Fortran runtime's), before later atexit handlers and other libraries'
+ * destructors, all of which still do I/O; a stop here lost the last writes of every program
+ * that left a FILE open. Only the debug line says the program is on its way out.
+ */
 __attribute__((destructor)) static void dc_client_fini(void)
 {
     if (!env_is_one("DATACRUMBS_DISABLE", 0))
-        datacrumbs_stop();
+        debug_line("exit");
 }

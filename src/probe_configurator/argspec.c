@@ -2,6 +2,7 @@
 /* argspec.c - argument type rules (see argspec.h; upstream reference 4.3). */
 #include "argspec.h"
 
+#include <stdio.h>
 #include <string.h>
 
 void dc_ctype_normalise(char *s)
@@ -75,17 +76,54 @@ static uint32_t known_typedef(const char *t)
     return 0;
 }
 
+int dc_arg_is_string(const char *t, bool is_pointer)
+{
+    /* A string the runtime can copy: "char *" (however qualified), not "char **" nor
+     * "char *const *", which point to pointers. */
+    const char *p = is_pointer && t ? strstr(t, "char *") : NULL;
+
+    return p && !strchr(p + 6, '*') && !strchr(t, '(');
+}
+
+unsigned dc_strbytes_for(const struct dc_strbytes *rules, size_t n, const char *fn, unsigned index,
+                         const char *label)
+{
+    size_t flen = strcspn(fn, "@"); /* open@@GLIBC_2.2.5 is open */
+    unsigned bytes = DC_ARG_CAPTURE_BYTES;
+    int best = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        const struct dc_strbytes *r = &rules[i];
+        int rank;
+
+        if (!strcmp(r->fn, "*"))
+            rank = 1;
+        else if (strlen(r->fn) == flen && !strncmp(r->fn, fn, flen))
+            rank = 2;
+        else
+            continue;
+        if (r->arg) {
+            char num[16];
+
+            snprintf(num, sizeof(num), "%u", index);
+            if (strcmp(r->arg, num) && !(label && !strcmp(r->arg, label)))
+                continue;
+            rank += 2;
+        }
+        if (rank > best) {
+            best = rank;
+            bytes = r->bytes;
+        }
+    }
+    return bytes;
+}
+
 uint32_t dc_arg_num_bytes(const char *t, bool is_pointer, uint64_t size)
 {
     uint32_t k;
 
-    if (is_pointer) {
-        /* A string the runtime can copy: "char *" (however qualified), not "char **" nor
-         * "char *const *", which point to pointers. */
-        const char *p = strstr(t, "char *");
-
-        return p && !strchr(p + 6, '*') && !strchr(t, '(') ? DC_ARG_CAPTURE_BYTES : 8;
-    }
+    if (is_pointer)
+        return dc_arg_is_string(t, is_pointer) ? DC_ARG_CAPTURE_BYTES : 8;
     if (size > 0)
         return size > 8 ? 8 : (uint32_t)size;
     /* The text rules of upstream 4.3, in its order, after the typedefs it got wrong. */

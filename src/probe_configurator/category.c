@@ -105,6 +105,27 @@ static json_t *sig_json(const struct dc_sig *sig, struct dc_json_cache *jc)
     return arr;
 }
 
+/* The specs of function fn with the capture's string_bytes applied (not shared). */
+static json_t *sized_sig_json(const struct dc_category *c, const char *fn, const struct dc_sig *sig,
+                              struct dc_json_cache *jc)
+{
+    json_t *arr = json_array();
+
+    for (uint16_t i = 0; arr && i < sig->nargs; i++) {
+        struct dc_arg a = sig->args[i];
+        json_t *spec;
+
+        if (dc_arg_is_string(a.c_type, a.is_pointer))
+            a.num_bytes = dc_strbytes_for(c->strbytes, c->nstrbytes, fn, i, a.label);
+        spec = spec_json(&a, i, jc);
+        if (!spec || json_array_append_new(arr, spec) < 0) {
+            json_decref(arr);
+            return NULL;
+        }
+    }
+    return arr;
+}
+
 json_t *dc_category_json(const struct dc_category *c, struct dc_json_cache *jc)
 {
     json_t *obj = json_object(), *fns = json_array(), *args = json_object();
@@ -123,7 +144,8 @@ json_t *dc_category_json(const struct dc_category *c, struct dc_json_cache *jc)
         if (json_array_append_new(fns, json_string(name)) < 0)
             goto fail;
         if (f->sig && f->sig->nargs > 0) {
-            json_t *a = sig_json(f->sig, jc);
+            json_t *a =
+                c->nstrbytes ? sized_sig_json(c, f->name, f->sig, jc) : sig_json(f->sig, jc);
 
             if (!a || json_object_set_new(args, name, a) < 0)
                 goto fail;

@@ -31,7 +31,9 @@ struct dc_category {
     const char *provider;
     char *bpf_path, *process_header;
     long long start_event_id, event_type;
-    json_t *kept_args; /* function_arguments of a reused category (owned) */
+    json_t *kept_args;                  /* function_arguments of a reused category (owned) */
+    const struct dc_strbytes *strbytes; /* the capture's string_bytes rules (not owned) */
+    size_t nstrbytes;
     char source[640];  /* where the functions came from, for the report */
     size_t candidates; /* names the source offered, before filtering */
 };

@@ -336,6 +336,8 @@ enum dc_discover_status dc_discover(const struct dc_hostconf *hc, struct dc_sour
         cat->line = cap->line;
         cat->name = cap->name;
         cat->type = cap->probe;
+        cat->strbytes = cap->strbytes;
+        cat->nstrbytes = cap->nstrbytes;
         rc = run_capture(&c);
         if (rc == 0 && cat->nfns == 0)
             explain_empty(&c), rc = -1;

@@ -68,6 +68,7 @@ static const struct keydef cap_keys[] = {
     {"process_header", K_STRING, T(DC_CAP_CUSTOM)},
     {"start_event_id", K_INT, T(DC_CAP_CUSTOM)},
     {"event_type", K_INT, T(DC_CAP_CUSTOM)},
+    {"string_bytes", K_INT, T(DC_CAP_HEADER) | T(DC_CAP_BINARY) | T(DC_CAP_KSYM) | T(DC_CAP_BTF)},
 };
 
 #define NKEYS(a) (sizeof(a) / sizeof((a)[0]))
@@ -384,6 +385,11 @@ static void free_capture(struct dc_capture *c)
     for (size_t i = 0; i < c->nexclude; i++)
         free(c->exclude[i]);
     free(c->exclude);
+    for (size_t i = 0; i < c->nstrbytes; i++) {
+        free(c->strbytes[i].fn);
+        free(c->strbytes[i].arg);
+    }
+    free(c->strbytes);
 }
 
 static int valid_name(const char *s)
@@ -392,6 +398,86 @@ static int valid_name(const char *s)
         if ((unsigned char)*s <= 0x20 || (unsigned char)*s >= 0x7f)
             return 0;
     return 1;
+}
+
+/* One string_bytes rule: "*", FUNCTION or FUNCTION.ARGUMENT (the last dot splits). */
+static int add_strbytes(struct dc_capture *c, const char *key, long long bytes)
+{
+    const char *dot = strrchr(key, '.');
+    struct dc_strbytes *r = &c->strbytes[c->nstrbytes];
+
+    r->fn = dot ? strndup(key, (size_t)(dot - key)) : strdup(key);
+    r->arg = dot ? strdup(dot + 1) : NULL;
+    r->bytes = (unsigned)bytes;
+    if (!r->fn || (dot && !r->arg)) {
+        free(r->fn);
+        free(r->arg);
+        return -1;
+    }
+    c->nstrbytes++;
+    return 0;
+}
+
+/*
+ * string_bytes: N (every string argument of the capture), or a mapping of "*", FUNCTION or
+ * FUNCTION.ARGUMENT (a label or an index) to N; N from 1 to DC_ARG_CAPTURE_MAX.
+ */
+static void get_strbytes(struct loader *l, yaml_node_t *v, const char *where, struct dc_capture *c)
+{
+    yaml_node_pair_t *p;
+    size_t n = 1;
+    long long bytes;
+
+    for (size_t i = 0; i < c->nstrbytes; i++) { /* a repeated key, reported already */
+        free(c->strbytes[i].fn);
+        free(c->strbytes[i].arg);
+    }
+    free(c->strbytes);
+    c->strbytes = NULL;
+    c->nstrbytes = 0;
+    if (v->type == YAML_MAPPING_NODE) {
+        if (check_duplicates(l, v, where) < 0)
+            return;
+        n = (size_t)(v->data.mapping.pairs.top - v->data.mapping.pairs.start);
+    } else if (v->type != YAML_SCALAR_NODE) {
+        lerr(l, line_of(v),
+             "%s: key 'string_bytes' must be a number or a mapping of FUNCTION[.ARGUMENT] to a "
+             "number",
+             where);
+        return;
+    }
+    c->strbytes = calloc(n + 1, sizeof(*c->strbytes));
+    if (!c->strbytes) {
+        lerr(l, line_of(v), "out of memory");
+        return;
+    }
+    if (v->type == YAML_SCALAR_NODE) {
+        if (get_int(l, v, where, "string_bytes", 1, DC_ARG_CAPTURE_MAX, &bytes) == 0 &&
+            add_strbytes(c, "*", bytes) < 0)
+            lerr(l, line_of(v), "out of memory");
+        return;
+    }
+    for (p = v->data.mapping.pairs.start; p < v->data.mapping.pairs.top; p++) {
+        yaml_node_t *k = yaml_document_get_node(l->doc, p->key);
+        yaml_node_t *val = yaml_document_get_node(l->doc, p->value);
+        const char *key = k ? scalar_text(l, k, where, "string_bytes") : NULL;
+        const char *dot;
+        char what[300];
+
+        if (!key || !val)
+            continue;
+        dot = strrchr(key, '.');
+        if (!key[0] || !valid_name(key) || strlen(key) > 256 || dot == key || (dot && !dot[1])) {
+            lerr(l, line_of(k),
+                 "%s: string_bytes: '%.64s' is not \"*\", FUNCTION or FUNCTION.ARGUMENT", where,
+                 key);
+            continue;
+        }
+        snprintf(what, sizeof(what), "string_bytes: %s", key);
+        if (get_int(l, val, where, what, 1, DC_ARG_CAPTURE_MAX, &bytes) == 0 &&
+            add_strbytes(c, key, bytes) < 0)
+            lerr(l, line_of(val), "out of memory");
+    }
 }
 
 /* One capture_probes entry. Returns 0 or -1 (reported). */
@@ -532,6 +618,8 @@ static int load_capture(struct loader *l, yaml_node_t *map, size_t index, struct
             get_int(l, v, where, key, 1, INT64_MAX, &c->start_event_id);
         } else if (!strcmp(key, "event_type")) {
             get_int(l, v, where, key, 1, INT64_MAX, &c->event_type);
+        } else if (!strcmp(key, "string_bytes")) {
+            get_strbytes(l, v, where, c);
         } else if (def->kind == K_STRING) {
             char **dst = !strcmp(key, "file")             ? &c->file
                          : !strcmp(key, "binary_path")    ? &c->binary_path

@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 
+#include "argspec.h"
 #include "diag.h"
 
 #define DC_HOSTCONF_SIZE_MAX     (1024 * 1024) /* bytes of YAML */
@@ -47,6 +48,8 @@ struct dc_capture {
     long long event_type;
     char **exclude; /* names never to probe in this category */
     size_t nexclude;
+    struct dc_strbytes *strbytes; /* string_bytes: bytes shown of string arguments */
+    size_t nstrbytes;
 };
 
 struct dc_hostconf {

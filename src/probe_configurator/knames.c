@@ -81,6 +81,16 @@ int names_add_sorted(struct capture_ctx *c, struct names *l, const char *kind, s
     return 0;
 }
 
+/* The registers a syscall wrapper takes (SYSCALL_DEFINE0's "const struct pt_regs *"), not
+ * the syscall's own arguments. */
+static int wrapper_sig(const struct dc_sig *sig)
+{
+    for (uint16_t i = 0; sig && i < sig->nargs; i++)
+        if (sig->args[i].c_type && strstr(sig->args[i].c_type, "struct pt_regs"))
+            return 1;
+    return 0;
+}
+
 const struct dc_sig *syscall_sig(struct dc_sources *s, const struct dc_cdecls *header,
                                  const char *name)
 {
@@ -94,7 +104,8 @@ const struct dc_sig *syscall_sig(struct dc_sources *s, const struct dc_cdecls *h
         return decl->sig;
     for (size_t i = 0; s->btf && i < 2; i++) {
         snprintf(buf, sizeof(buf), "%s%s", btf_forms[i], name);
-        if ((pos = dc_btf_find(s->btf, buf)) >= 0)
+        if ((pos = dc_btf_find(s->btf, buf)) >= 0 &&
+            !wrapper_sig(dc_btf_func_sig(s->btf, (size_t)pos)))
             return dc_btf_func_sig(s->btf, (size_t)pos);
     }
     snprintf(buf, sizeof(buf), "sys_%s", name);
@@ -135,38 +146,85 @@ const char *strip_syscall(const char *name)
     return NULL;
 }
 
-/* The kernel's syscalls from BTF, optionally only those header declares. */
+/* One syscall entry point (bare name) for the capture, unless the filters drop it. 0, or -1
+ * when out of memory. */
+static int consider(struct capture_ctx *c, struct names *l, const char *bare,
+                    const struct dc_cdecls *header, int only_header)
+{
+    char alt[KEY_MAX];
+
+    if (!strcmp(bare, "ni_syscall"))
+        return 0;
+    c->cat->candidates++;
+    snprintf(alt, sizeof(alt), "sys_%s", bare);
+    if (only_header && !dc_cdecls_find(header, alt)) {
+        c->n_other++;
+        return 0;
+    }
+    if (!cap_keep(c, bare, alt))
+        return 0;
+    return names_push(l, bare);
+}
+
+/*
+ * The kernel's syscalls, optionally only those header declares. BTF names the entry points and
+ * their arguments; where /proc/kallsyms can be read, it decides which the running kernel has:
+ * an entry point BTF describes and kallsyms does not is a stub of a feature built out (the
+ * signer would refuse it), and one kallsyms lists that BTF does not describe (SYSCALL_DEFINE0:
+ * sync, getpid) is taken too, its signature from the built-in table.
+ */
 int btf_syscalls(struct capture_ctx *c, const struct dc_cdecls *header, int only_header)
 {
     struct dc_sources *s = c->src;
     const char *prefix = dc_btf_syscall_prefix(s->btf);
-    size_t plen = strlen(prefix);
+    size_t plen = strlen(prefix), nb = dc_btf_nfuncs(s->btf);
     struct names l = {0};
-    char alt[KEY_MAX];
-    int rc;
+    unsigned char *present = NULL;
+    size_t listed = 0;
+    int check = src_kallsyms(s) == 0, rc = -1;
 
-    for (size_t i = 0; i < dc_btf_nfuncs(s->btf); i++) {
-        const char *name = dc_btf_func_name(s->btf, i), *bare;
+    /* A kallsyms without any entry point of this prefix (another architecture's, a test's)
+     * cannot tell. */
+    for (size_t k = 0; check && k < s->ksyms.n && !listed; k++)
+        listed = !s->ksyms.v[k].module && s->ksyms.v[k].len > plen &&
+                 strncmp(s->ksyms.v[k].name, prefix, plen) == 0;
+    check = check && listed;
+    if (check && !(present = calloc(nb + 1, 1)))
+        return cap_fail(c, "out of memory");
+    for (size_t k = 0; check && k < s->ksyms.n; k++) {
+        const struct dc_ksym *y = &s->ksyms.v[k];
+        long pos;
+        char *bare;
+
+        if (y->module || y->len <= plen || strncmp(y->name, prefix, plen) != 0)
+            continue;
+        if ((pos = dc_btf_find_len(s->btf, y->name, y->len)) >= 0) {
+            present[pos] = 1;
+            continue;
+        }
+        bare =
+            dc_arena_strndup(&s->arena, y->name + plen, y->len - plen); /* lives as BTF names do */
+        if (!bare || consider(c, &l, bare, header, only_header) < 0)
+            goto oom;
+    }
+    for (size_t i = 0; i < nb; i++) {
+        const char *name = dc_btf_func_name(s->btf, i);
 
         if (strncmp(name, prefix, plen) != 0 || !name[plen])
             continue;
-        bare = name + plen;
-        if (!strcmp(bare, "ni_syscall"))
-            continue;
-        c->cat->candidates++;
-        snprintf(alt, sizeof(alt), "sys_%s", bare);
-        if (only_header && !dc_cdecls_find(header, alt)) {
+        if (check && !present[i]) {
             c->n_other++;
             continue;
         }
-        if (!cap_keep(c, bare, alt))
-            continue;
-        if (names_push(&l, bare) < 0) {
-            free(l.v);
-            return cap_fail(c, "out of memory");
-        }
+        if (consider(c, &l, name + plen, header, only_header) < 0)
+            goto oom;
     }
     rc = names_add_sorted(c, &l, "s", sig_syscall, (void *)(uintptr_t)header);
     free(l.v);
+    free(present);
     return rc;
+oom:
+    free(l.v);
+    free(present);
+    return cap_fail(c, "out of memory");
 }

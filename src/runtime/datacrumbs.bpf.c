@@ -231,10 +231,33 @@ static __always_inline int read_str(struct dc_frame *f, const struct dc_fn_cfg *
     return bpf_probe_read_user_str(f->str[s], len, p);
 }
 
+/*
+ * String s at p, at most len - 1 bytes and a NUL, and whether it goes on: when the read filled
+ * the buffer, the byte after is the string's NUL or more of it (either way the string's own
+ * memory). One that cannot be read is counted as cut: nothing says it ended.
+ */
+static __always_inline void read_one(struct dc_frame *f, const struct dc_fn_cfg *cfg, int s,
+                                     __u32 len, const void *p)
+{
+    int n = read_str(f, cfg, s, len, p);
+    char more = 1;
+
+    f->slen[s] = n;
+    f->cut &= ~(1u << s);
+    if (n != (int)len)
+        return;
+    if (cfg->kind == DC_KIND_KERNEL ? bpf_probe_read_kernel(&more, 1, (const char *)p + len - 1)
+                                    : bpf_probe_read_user(&more, 1, (const char *)p + len - 1))
+        more = 1;
+    if (more)
+        f->cut |= 1u << s;
+}
+
 /* Input strings named by cfg, at entry, into the frame; bounded by DC_STR_LEN. Output
  * buffers wait for the return (read_strings_exit). */
 static __always_inline void read_strings(struct dc_frame *f, const struct dc_fn_cfg *cfg)
 {
+    f->cut = 0;
 #pragma unroll
     for (int s = 0; s < DC_MAX_STR; s++) {
         __u32 reg, len;
@@ -244,18 +267,19 @@ static __always_inline void read_strings(struct dc_frame *f, const struct dc_fn_
         reg = cfg->str_reg[s];
         len = cfg->str_len[s];
         f->slen[s] = -1;
-        if (reg >= DC_MAX_ARGS || len == 0 || (cfg->str_when & (1u << s)))
+        if (reg >= DC_MAX_ARGS || len < 2 || (cfg->str_when & (1u << s)))
             continue;
         if (len > DC_STR_LEN)
             len = DC_STR_LEN;
-        f->slen[s] = read_str(f, cfg, s, len, (const void *)f->args[reg]);
+        read_one(f, cfg, s, len, (const void *)f->args[reg]);
     }
 }
 
 /*
  * At return: output buffers as the call left them (a read-like call's bounded by what it
- * returned: nothing when it failed), and input strings that could not be read at entry (a
- * path in a page not yet touched: the call itself faulted it in).
+ * returned: nothing when it failed, and cut when it returned more than is shown), and input
+ * strings that could not be read at entry (a path in a page not yet touched: the call itself
+ * faulted it in).
  */
 static __always_inline void read_strings_exit(struct dc_frame *f, const struct dc_fn_cfg *cfg,
                                               __s64 ret)
@@ -269,22 +293,26 @@ static __always_inline void read_strings_exit(struct dc_frame *f, const struct d
             break;
         reg = cfg->str_reg[s];
         len = cfg->str_len[s];
-        if (reg >= DC_MAX_ARGS || len == 0)
+        if (reg >= DC_MAX_ARGS || len < 2)
             continue;
         if (len > DC_STR_LEN)
             len = DC_STR_LEN;
         p = (const void *)f->args[reg];
         if (!(cfg->str_when & (1u << s))) {
             if (f->slen[s] < 0)
-                f->slen[s] = read_str(f, cfg, s, len, p);
+                read_one(f, cfg, s, len, p);
             continue;
         }
         if (!(cfg->str_when & (1u << (s + 4)))) {
-            f->slen[s] = read_str(f, cfg, s, len, p);
+            read_one(f, cfg, s, len, p);
             continue;
         }
         n = ret <= 0 ? 0 : ret < len - 1 ? (__u32)ret : len - 1;
         n &= DC_STR_LEN - 1;
+        if (ret > (__s64)n)
+            f->cut |= 1u << s;
+        else
+            f->cut &= ~(1u << s);
         if (n && (cfg->kind == DC_KIND_KERNEL ? bpf_probe_read_kernel(f->str[s], n, p)
                                               : bpf_probe_read_user(f->str[s], n, p))) {
             f->slen[s] = -1;
@@ -319,6 +347,8 @@ static __always_inline void emit(const struct dc_frame *f, __u64 now, __u64 pid_
             return;
         }
         __builtin_memcpy(es->slen, f->slen, sizeof(es->slen));
+        es->cut = f->cut;
+        es->pad = 0;
         __builtin_memcpy(es->str, f->str, sizeof(es->str));
         e = &es->ev;
         e->flags = DC_EV_STRINGS;

@@ -10,10 +10,11 @@
 #include <linux/types.h>
 #endif
 
-#define DC_MAX_ARGS    6   /* parameter registers captured per call */
-#define DC_MAX_STR     2   /* string arguments per function */
-#define DC_STR_LEN     128 /* bytes read per string, NUL included */
-#define DC_MAX_DEPTH   16  /* nested traced calls per thread (power of 2) */
+#define DC_MAX_ARGS    6                /* parameter registers captured per call */
+#define DC_MAX_STR     2                /* string arguments per function */
+#define DC_STR_LEN     256              /* bytes read per string, NUL included (a power of 2) */
+#define DC_STR_MAX     (DC_STR_LEN - 1) /* the most bytes of a string an event shows */
+#define DC_MAX_DEPTH   16               /* nested traced calls per thread (power of 2) */
 #define DC_MAX_PROCS   16384
 #define DC_MAX_THREADS 65536
 #define DC_MAX_SYSCALL 1024 /* syscall numbers the filter map covers */
@@ -34,7 +35,7 @@ struct dc_fn_cfg {
                     * read at entry, and again at return if it could not be read then); bit
                     * s + 4, at most as many bytes as the call returned (read-like calls) */
     __u8 str_reg[DC_MAX_STR];  /* parameter index of each string */
-    __u16 str_len[DC_MAX_STR]; /* bytes to read for each, 1..DC_STR_LEN */
+    __u16 str_len[DC_MAX_STR]; /* bytes shown for each (num_bytes), + 1: 2..DC_STR_LEN */
     __u8 flags;                /* DC_FN_* */
     __u8 pad[3];
 };
@@ -46,7 +47,9 @@ struct dc_frame {
     __u32 id;                /* function id; 0 = empty slot */
     __u32 nr;                /* syscall number (syscall frames) */
     __u64 args[DC_MAX_ARGS]; /* raw parameter registers */
-    __s32 slen[DC_MAX_STR];  /* bpf_probe_read_*_str() result per string */
+    __s32 slen[DC_MAX_STR];  /* bytes read per string, its NUL included; < 0: unreadable */
+    __u32 cut;               /* bit s: string s is longer than what was read */
+    __u32 pad;
     char str[DC_MAX_STR][DC_STR_LEN];
 };
 
@@ -74,7 +77,9 @@ struct dc_event {
 
 struct dc_event_str {
     struct dc_event ev;
-    __s32 slen[DC_MAX_STR];
+    __s32 slen[DC_MAX_STR]; /* as in dc_frame */
+    __u32 cut;
+    __u32 pad;
     char str[DC_MAX_STR][DC_STR_LEN];
 };
 

@@ -49,6 +49,45 @@ size_t rt_json_escape(char *out, const char *in, size_t n)
     return (size_t)(o - out);
 }
 
+size_t rt_json_escape_text(char *out, const char *in, size_t n, int *invalid)
+{
+    const unsigned char *s = (const unsigned char *)in;
+    size_t i = 0, o = 0, run;
+
+    *invalid = 0;
+    while (i < n) {
+        size_t len;
+
+        if (s[i] < 0x80) {
+            for (run = i; run < n && s[run] < 0x80; run++)
+                ;
+            o += rt_json_escape(out + o, in + i, run - i);
+            i = run;
+        } else if ((len = dc_utf8_seq(s + i, n - i)) > 0) {
+            memcpy(out + o, s + i, len);
+            o += len;
+            i += len;
+        } else {
+            memcpy(out + o, "\xef\xbf\xbd", 3); /* U+FFFD in UTF-8 */
+            o += 3;
+            i++;
+            *invalid = 1;
+        }
+    }
+    return o;
+}
+
+size_t rt_fmt_hexbytes(char *out, const char *in, size_t n)
+{
+    const unsigned char *s = (const unsigned char *)in;
+
+    for (size_t i = 0; i < n; i++) {
+        out[2 * i] = hexdig[s[i] >> 4];
+        out[2 * i + 1] = hexdig[s[i] & 0xf];
+    }
+    return 2 * n;
+}
+
 char *rt_json_quote(const char *s)
 {
     size_t n = strlen(s), len;
@@ -110,8 +149,9 @@ size_t rt_fmt_hex(char *out, uint64_t v)
 
 /* Room for the fixed parts: {"id":N + head + ts, dur, pid, tid, args braces, ret. */
 #define FIXED_MAX 256
-/* One argument value: a quoted escaped string, or a number. */
-#define VALUE_MAX (RT_ESC_MAX(DC_STR_LEN) + 4)
+/* One argument value: a quoted escaped string (and its hex form), or a number. */
+#define VALUE_MAX (RT_ESC_MAX(DC_STR_MAX) + 4)
+#define HEX_MAX   (2 * DC_STR_MAX + 4)
 
 size_t rt_format_max_line(const struct rt_plan *plan)
 {
@@ -121,8 +161,13 @@ size_t rt_format_max_line(const struct rt_plan *plan)
         const struct rt_func *fn = &plan->funcs[i];
         size_t n = FIXED_MAX + (fn->head ? strlen(fn->head) : 0);
 
-        for (unsigned a = 0; a < fn->nargs; a++)
-            n += strlen(fn->args[a].key) + 1 + VALUE_MAX;
+        for (unsigned a = 0; a < fn->nargs; a++) {
+            const struct rt_arg *g = &fn->args[a];
+
+            n += g->key_len + 1 + VALUE_MAX;
+            if (g->type == RT_ARG_STR)
+                n += g->cut_len + g->hex_len + 2 + HEX_MAX;
+        }
         if (n > max)
             max = n;
     }
@@ -137,13 +182,30 @@ static char *put_arg(char *o, const struct rt_arg *a, const struct dc_event *e,
     switch (a->type) {
     case RT_ARG_STR:
         if (es && es->slen[a->slot] > 0) {
+            const char *str = es->str[a->slot];
             size_t n = (size_t)es->slen[a->slot] - 1; /* without the NUL */
+            int invalid;
 
-            if (n >= DC_STR_LEN)
-                n = DC_STR_LEN - 1;
+            if (n > DC_STR_MAX)
+                n = DC_STR_MAX;
+            if (!a->counted) /* a C string ends at its NUL; a buffer holds what was returned */
+                n = strnlen(str, n);
             *o++ = '"';
-            o += rt_json_escape(o, es->str[a->slot], strnlen(es->str[a->slot], n));
+            o += rt_json_escape_text(o, str, n, &invalid);
             *o++ = '"';
+            if (es->cut & (1u << a->slot)) {
+                *o++ = ',';
+                memcpy(o, a->cut_key, a->cut_len);
+                o += a->cut_len;
+            }
+            if (invalid) {
+                *o++ = ',';
+                memcpy(o, a->hex_key, a->hex_len);
+                o += a->hex_len;
+                *o++ = '"';
+                o += rt_fmt_hexbytes(o, str, n);
+                *o++ = '"';
+            }
             return o;
         }
         /* Unreadable (NULL, unmapped): the pointer, like any other. */

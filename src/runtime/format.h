@@ -23,6 +23,17 @@
  */
 size_t rt_json_escape(char *out, const char *s, size_t n);
 
+/*
+ * Escape n bytes of a captured string as the inside of a JSON string into out (room for
+ * RT_ESC_MAX(n)): valid UTF-8 as it is (control characters and NUL bytes escaped, as they are
+ * text too), and each byte that is not UTF-8 as U+FFFD, the replacement character, with
+ * *invalid set so that the caller writes the exact bytes beside it (datacrumbs(8)).
+ */
+size_t rt_json_escape_text(char *out, const char *s, size_t n, int *invalid);
+
+/* Lowercase hexadecimal of n bytes into out (room for 2n). Returns 2n. */
+size_t rt_fmt_hexbytes(char *out, const char *s, size_t n);
+
 /* The same into a new string with quotes around it (NULL when out of memory). */
 char *rt_json_quote(const char *s);
 

@@ -151,6 +151,41 @@ static void string_timing(struct rt_func *f, unsigned s, const char *c_type)
         f->cfg.str_when |= (__u8)(1u << (s + 4));
 }
 
+/* A key "label<suffix>": JSON-escaped, quoted, followed by ':' and tail (a value, or ""). */
+static char *suffixed_key(const char *label, size_t llen, const char *suffix, const char *tail,
+                          size_t *len)
+{
+    size_t slen = strlen(suffix), tlen = strlen(tail);
+    char *k = malloc(RT_ESC_MAX(llen) + slen + tlen + 4), *o = k;
+
+    if (!k)
+        return NULL;
+    *o++ = '"';
+    o += rt_json_escape(o, label, llen);
+    memcpy(o, suffix, slen);
+    o += slen;
+    *o++ = '"';
+    *o++ = ':';
+    memcpy(o, tail, tlen);
+    o += tlen;
+    *o = '\0';
+    *len = (size_t)(o - k);
+    return k;
+}
+
+/* The marks of a string argument: "label.cut":true and "label.hex": (datacrumbs(8)). */
+static int string_keys(struct rt_arg *a, const char *label, size_t llen)
+{
+    a->cut_key = suffixed_key(label, llen, ".cut", "true", &a->cut_len);
+    a->hex_key = suffixed_key(label, llen, ".hex", "", &a->hex_len);
+    if (a->cut_key && a->hex_key)
+        return 0;
+    free(a->cut_key);
+    free(a->hex_key);
+    a->cut_key = a->hex_key = NULL;
+    return -1;
+}
+
 /* Read one function's argument specs (reference 5.1) into f; anything unusable is noted. */
 static void plan_args(struct rt_func *f, const json_t *specs)
 {
@@ -181,6 +216,11 @@ static void plan_args(struct rt_func *f, const json_t *specs)
         }
         idx = json_integer_value(jidx);
         label = json_string_value(jlabel);
+        llen = strlen(label);
+        if (llen >= 4 && (!strcmp(label + llen - 4, ".cut") || !strcmp(label + llen - 4, ".hex"))) {
+            note(f, "a label ending in .cut or .hex (the marks of strings) was left out");
+            continue;
+        }
         if (idx < 0 || idx >= DC_MAX_ARGS) {
             note(f, "arguments past the sixth are not captured");
             continue;
@@ -195,7 +235,6 @@ static void plan_args(struct rt_func *f, const json_t *specs)
         if (f->nargs >= DC_MAX_ARGS)
             break;
         a = &f->args[f->nargs];
-        llen = strlen(label);
         a->key = malloc(RT_ESC_MAX(llen) + 4);
         if (!a->key)
             continue;
@@ -221,12 +260,22 @@ static void plan_args(struct rt_func *f, const json_t *specs)
         a->type = (enum rt_arg_type)type;
         a->bytes = width(json_is_integer(jbytes) ? (long)json_integer_value(jbytes) : 8);
         if (type == RT_ARG_STR) {
-            json_int_t n = json_is_integer(jbytes) ? json_integer_value(jbytes) : DC_STR_LEN;
+            /* num_bytes: the most bytes the event shows (DC_STR_MAX at most); a longer
+             * string is cut there, and marked. */
+            json_int_t n = json_is_integer(jbytes) ? json_integer_value(jbytes) : DC_STR_MAX;
 
+            if (n < 1 || n > DC_STR_MAX)
+                n = DC_STR_MAX;
+            if (string_keys(a, label, llen) < 0) {
+                free(a->key);
+                a->key = NULL;
+                continue;
+            }
             a->slot = nstr;
             f->cfg.str_reg[nstr] = (__u8)idx;
-            f->cfg.str_len[nstr] = (__u16)(n < 2 || n > DC_STR_LEN ? DC_STR_LEN : n);
+            f->cfg.str_len[nstr] = (__u16)(n + 1);
             string_timing(f, nstr, json_is_string(jtype) ? json_string_value(jtype) : "");
+            a->counted = (f->cfg.str_when >> (nstr + 4)) & 1;
             nstr++;
         }
         if (strcmp(label, "ret") == 0)
@@ -765,8 +814,11 @@ void rt_plan_free(struct rt_plan *p)
         free(f->head);
         free(f->note);
         free(f->error);
-        for (unsigned a = 0; a < f->nargs; a++)
+        for (unsigned a = 0; a < f->nargs; a++) {
             free(f->args[a].key);
+            free(f->args[a].cut_key);
+            free(f->args[a].hex_key);
+        }
     }
     for (size_t b = 0; b < p->nbins; b++) {
         free(p->bins[b].path);

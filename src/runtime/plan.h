@@ -34,6 +34,12 @@ struct rt_arg {
     unsigned bytes; /* 1, 2, 4 or 8 */
     enum rt_arg_type type;
     unsigned slot; /* string slot (RT_ARG_STR) */
+    /* RT_ARG_STR: the keys that follow the value when the string is cut ("label.cut":true)
+     * and when it holds bytes that are not UTF-8 ("label.hex":), and whether it is a buffer
+     * of as many bytes as the call returned (NUL bytes included) rather than a C string. */
+    char *cut_key, *hex_key;
+    size_t cut_len, hex_len;
+    int counted;
 };
 
 struct rt_func {

@@ -4,13 +4,16 @@
 #define DC_RT_SYSTAB_H
 
 /*
- * The number of the syscall called name, or -1. The kernel's spellings that probe builders
- * produce are accepted too: "sys_openat", "__x64_sys_openat", and "newfstat" for fstat
- * (the kernel's name for the current version of a renamed syscall).
+ * The number of the syscall called name, or -1. A name is the kernel's: what BTF, tracefs
+ * and probe builders call the function that implements the syscall ("sendfile64" is x86_64's
+ * syscall 40, "sendfile" in the C library; "newfstat" is fstat), or the C library's where the
+ * kernel has no other function for it. The kernel's spellings "sys_openat" and
+ * "__x64_sys_openat" are accepted too. Syscalls newer than the build's headers are known up to
+ * Linux 6.17.
  */
 int rt_syscall_nr(const char *name);
 
-/* The name of syscall nr, or NULL. */
+/* The C library's name of syscall nr, or NULL. */
 const char *rt_syscall_name(int nr);
 
 #endif

@@ -8,6 +8,7 @@
  *                 [--syscalls CAT:NAME,NAME...] [--uprobe CAT:BINARY:NAME,NAME...]
  *                 [--uprobe-all CAT:BINARY[:MAX]] [--uprobe-entry CAT:BINARY:NAME,NAME...]
  *                 [--kprobe CAT:NAME,...] [--type N:CAT:NAME,...]
+ *                 [--buffers] [--string-bytes N]
  *
  * Functions of the table below get argument specs like the configurator's.
  */
@@ -44,6 +45,9 @@ static const struct {
     {1, "open", {{"filename", "const char *"}, {"flags", "int"}, {"mode", "umode_t"}}},
     {1, "close", {{"fd", "unsigned int"}}},
     {1,
+     "writev",
+     {{"fd", "unsigned long"}, {"vec", "const struct iovec *"}, {"vlen", "unsigned long"}}},
+    {1,
      "pread64",
      {{"fd", "unsigned int"}, {"buf", "void *"}, {"count", "size_t"}, {"pos", "loff_t"}}},
     {1,
@@ -63,6 +67,8 @@ static const struct {
 
 /* --buffers: read and write data buffers are captured as text (what a site may allow). */
 static int capture_buffers;
+/* --string-bytes N: num_bytes of the strings (the configurator's default otherwise). */
+static int string_bytes = 255;
 
 static const char *buffer_type(const char *t)
 {
@@ -86,7 +92,7 @@ static json_t *arg_specs(int syscall, const char *fn)
         for (int k = 0; k < 4 && known[i].args[k].label; k++) {
             const char *t = buffer_type(known[i].args[k].c_type);
             int ptr = strchr(t, '*') != NULL;
-            int bytes = ptr ? (strstr(t, "char *") ? 64 : 8)
+            int bytes = ptr ? (strstr(t, "char *") ? string_bytes : 8)
                         : (strcmp(t, "int") == 0 || strcmp(t, "unsigned int") == 0) ? 4
                                                                                     : 8;
 
@@ -106,7 +112,7 @@ static void usage(void)
             "       [--syscalls CAT:NAMES] [--uprobe CAT:BINARY:NAMES] [--uprobe-all "
             "CAT:BINARY[:MAX]]\n"
             "       [--uprobe-entry CAT:BINARY:NAMES] [--kprobe CAT:NAMES] [--type N:CAT:NAMES]\n"
-            "       [--buffers] (NAMES: comma-separated)\n");
+            "       [--buffers] [--string-bytes N] (NAMES: comma-separated)\n");
     exit(2);
 }
 
@@ -189,6 +195,8 @@ int main(int argc, char **argv)
             uid = strtol(v, NULL, 10);
         else if (strcmp(argv[i], "--valid") == 0)
             valid = strtol(v, NULL, 10);
+        else if (strcmp(argv[i], "--string-bytes") == 0) /* before the functions too */
+            string_bytes = (int)strtol(v, NULL, 10);
         else if (strcmp(argv[i], "--syscalls") == 0 || strcmp(argv[i], "--kprobe") == 0) {
             int sys = argv[i][2] == 's';
             json_t *cat;

@@ -30,6 +30,8 @@ static void print_value(const json_t *v)
         fputs(json_string_value(v), stdout);
     else if (json_is_integer(v))
         printf("%lld", (long long)json_integer_value(v));
+    else if (json_is_boolean(v))
+        fputs(json_is_true(v) ? "true" : "false", stdout);
     else
         fputs("?", stdout);
 }
@@ -112,7 +114,7 @@ int main(int argc, char **argv)
             state = 2;
             continue;
         }
-        e = json_loads(line, JSON_REJECT_DUPLICATES, &jerr);
+        e = json_loads(line, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &jerr);
         if (!e) {
             rc = bad(lineno, jerr.text);
             break;

@@ -9,6 +9,7 @@ RT_TRACECAT=$BUILD/src/runtime/dc_rt_tracecat
 RT_WRAP=$BUILD/src/wrap/datacrumbs_wrap
 RT_CLIENT=$BUILD/src/client/libdatacrumbs_client.so.0
 RT_PID=
+RT_SIGNER_PID=
 
 # rt_require: skip (77) with the reason when this machine cannot run the daemon for real.
 rt_require() {
@@ -91,6 +92,33 @@ rt_stop() {
     RT_PID=
 }
 
+# rt_signer: the signing service from the build tree on a private socket, with the shipped
+# probe policy, for tests that make probe files the product's way. Sets RT_CFG (the
+# configurator; run it with --config "$RT_CONF").
+rt_signer() {
+    local signer=$BUILD/src/sign_probes/datacrumbs_sign_probes
+    RT_CFG=$BUILD/src/probe_configurator/datacrumbs_probe_configurator
+    [ -x "$signer" ] && [ -x "$RT_CFG" ] || skip_all "the signer or the configurator is not built"
+    cp "$SRC/etc/datacrumbs/probe-policy" "$RT/etc/probe-policy"
+    chmod 0644 "$RT/etc/probe-policy"
+    cat >>"$RT_CONF" <<CONF
+signer_socket = $RT/run/sign.sock
+probe_policy = $RT/etc/probe-policy
+probe_validity = 1d
+CONF
+    "$signer" --config "$RT_CONF" --socket "$RT/run/sign.sock" --foreground >"$RT/signer.log" 2>&1 &
+    RT_SIGNER_PID=$!
+    for _ in $(seq 400); do
+        grep -q 'ready on' "$RT/signer.log" 2>/dev/null && return 0
+        kill -0 "$RT_SIGNER_PID" 2>/dev/null || break
+        sleep 0.05
+    done
+    not_ok "the signer starts"
+    cat "$RT/signer.log"
+    finish
+    exit 1
+}
+
 # rt_summary_get RUN_ID KEY: a top-level number or string of the summary JSON.
 rt_summary_get() {
     sed -n "s/^  \"$2\": \"\{0,1\}\([^\",]*\)\"\{0,1\},\{0,1\}$/\1/p" "$RT/run/datacrumbs-$1.json"
@@ -102,6 +130,11 @@ rt_valid_trace() {
 }
 
 rt_cleanup() {
+    if [ -n "${RT_SIGNER_PID:-}" ]; then
+        kill "$RT_SIGNER_PID" 2>/dev/null
+        wait "$RT_SIGNER_PID" 2>/dev/null
+        RT_SIGNER_PID=
+    fi
     if [ -n "${RT_PID:-}" ]; then
         kill -INT "$RT_PID" 2>/dev/null
         wait "$RT_PID" 2>/dev/null

@@ -15,12 +15,14 @@ LIB=$BUILD/src/client/libdatacrumbs_client.so.0
 sandbox_create "$T_TMP/sb" "$BUILD"
 W() { "$WRAP" --config "$SANDBOX_CONF" "$@"; }
 
-# The main contract: dd writes its 4096 bytes, and the library ran (start and stop).
+# The main contract: dd writes its 4096 bytes, and the library ran (start, and exit: it never
+# stops tracing by itself).
 check_rc "dd through wrap exits 0" 0 env DATACRUMBS_CLIENT_DEBUG=1 "$WRAP" --config "$SANDBOX_CONF" \
     dd if=/dev/zero of="$T_TMP/F" bs=4096 count=1 status=none
 check "dd wrote 4096 bytes" [ "$(stat -c %s "$T_TMP/F")" = 4096 ]
 contains "library start line" "$ERR" "datacrumbs_client: start (pid"
-contains "library stop line" "$ERR" "datacrumbs_client: stop (pid"
+contains "library exit line" "$ERR" "datacrumbs_client: exit (pid"
+lacks "no stop at exit" "$ERR" "datacrumbs_client: stop (pid"
 check_rc "silent without DATACRUMBS_CLIENT_DEBUG" 0 W dd if=/dev/zero of="$T_TMP/G" bs=4096 count=1 status=none
 check "no output by default" [ -z "$ERR$OUT" ]
 check_rc "DATACRUMBS_DISABLE=1 runs" 0 env DATACRUMBS_CLIENT_DEBUG=1 DATACRUMBS_DISABLE=1 "$WRAP" \
@@ -101,8 +103,10 @@ if [ -x "$FORKER" ]; then
     check "the library was loaded" [ "$OUT" = "library-loaded" ]
     check "one start line (the constructor) plus 400 explicit calls" \
         [ "$(grep -c 'start (pid' "$T_TMP/err")" -eq 401 ]
-    check "stop from each of the 8 children, 400 explicit, and the parent" \
-        [ "$(grep -c 'stop (pid' "$T_TMP/err")" -eq 409 ]
+    check "400 explicit stop lines (the library never stops by itself)" \
+        [ "$(grep -c 'stop (pid' "$T_TMP/err")" -eq 400 ]
+    check "an exit line from each of the 8 children and the parent" \
+        [ "$(grep -c 'exit (pid' "$T_TMP/err")" -eq 9 ]
     check_rc "DATACRUMBS_DISABLE=1: explicit calls return 1, nothing printed" 0 \
         env DATACRUMBS_CLIENT_DEBUG=1 DATACRUMBS_DISABLE=1 "$WRAP" --config "$SANDBOX_CONF" "$FORKER"
     check "silent when disabled" [ -z "$ERR" ]

@@ -31,7 +31,7 @@ static void test_params(void **state)
     assert_int_equal(s.args[0].num_bytes, 4);
     assert_string_equal(s.args[1].label, "buf");
     assert_string_equal(s.args[1].c_type, "char *"); /* __user dropped */
-    assert_int_equal(s.args[1].num_bytes, 64);
+    assert_int_equal(s.args[1].num_bytes, DC_ARG_CAPTURE_BYTES);
     assert_true(s.args[1].is_pointer);
     assert_string_equal(s.args[2].c_type, "size_t");
     assert_int_equal(s.args[2].num_bytes, 8);
@@ -136,7 +136,7 @@ static void test_tables(void **state)
     c = dc_cdecls_find(&sys, "sys_openat");
     assert_non_null(c);
     assert_string_equal(c->sig->args[1].label, "filename");
-    assert_int_equal(c->sig->args[1].num_bytes, 64);
+    assert_int_equal(c->sig->args[1].num_bytes, DC_ARG_CAPTURE_BYTES);
     /* every entry of both tables parses */
     for (size_t i = 0; i < sys.n; i++)
         assert_non_null(sys.v[i].sig);

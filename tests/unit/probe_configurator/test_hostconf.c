@@ -245,6 +245,50 @@ static void test_value_errors(void **state)
                        "on line 5)");
 }
 
+/* string_bytes: one number, or per function and argument; the most specific rule wins. */
+static void test_string_bytes(void **state)
+{
+    char yaml[768];
+    struct loaded l;
+    const struct dc_capture *c;
+
+    (void)state;
+    snprintf(yaml, sizeof(yaml),
+             "%s    string_bytes:\n      '*': 100\n      openat: 50\n      openat.file: 20\n"
+             "      fopen.1: 8\n",
+             good_entry);
+    load(&l, yaml);
+    assert_int_equal(l.rc, 0);
+    c = &l.hc.caps[0];
+    assert_int_equal(c->nstrbytes, 4);
+    assert_int_equal(dc_strbytes_for(c->strbytes, c->nstrbytes, "read", 1, "buf"), 100);
+    assert_int_equal(dc_strbytes_for(c->strbytes, c->nstrbytes, "openat", 2, "flags"), 50);
+    assert_int_equal(dc_strbytes_for(c->strbytes, c->nstrbytes, "openat", 1, "file"), 20);
+    assert_int_equal(dc_strbytes_for(c->strbytes, c->nstrbytes, "openat@@GLIBC_2.4", 1, "file"),
+                     20);
+    assert_int_equal(dc_strbytes_for(c->strbytes, c->nstrbytes, "fopen", 1, "modes"), 8);
+    assert_int_equal(dc_strbytes_for(c->strbytes, c->nstrbytes, "fopen", 0, "filename"), 100);
+    assert_int_equal(dc_strbytes_for(NULL, 0, "fopen", 0, "filename"), DC_ARG_CAPTURE_BYTES);
+    unload(&l);
+    snprintf(yaml, sizeof(yaml), "%s    string_bytes: 64\n", good_entry);
+    load(&l, yaml);
+    assert_int_equal(l.rc, 0);
+    assert_int_equal(dc_strbytes_for(l.hc.caps[0].strbytes, l.hc.caps[0].nstrbytes, "x", 0, "y"),
+                     64);
+    unload(&l);
+    snprintf(yaml, sizeof(yaml), "%s    string_bytes: 256\n", good_entry);
+    expect_error(yaml, "host.yaml:6: capture_probes[0] (libc): key 'string_bytes' must be between "
+                       "1 and 255, not 256");
+    snprintf(yaml, sizeof(yaml), "%s    string_bytes: {open.file: 0}\n", good_entry);
+    expect_error(yaml, "key 'string_bytes: open.file' must be between 1 and 255, not 0");
+    snprintf(yaml, sizeof(yaml), "%s    string_bytes: {.file: 9}\n", good_entry);
+    expect_error(yaml, "string_bytes: '.file' is not");
+    snprintf(yaml, sizeof(yaml), "%s    string_bytes: [1]\n", good_entry);
+    expect_error(yaml, "key 'string_bytes' must be a number or a mapping");
+    snprintf(yaml, sizeof(yaml), "%s    string_bytes: 9\n    string_bytes: 10\n", good_entry);
+    expect_error(yaml, "key 'string_bytes' appears twice");
+}
+
 static void test_document_errors(void **state)
 {
     (void)state;
@@ -386,7 +430,7 @@ int main(void)
         cmocka_unit_test(test_capture_errors),  cmocka_unit_test(test_value_errors),
         cmocka_unit_test(test_document_errors), cmocka_unit_test(test_placeholders),
         cmocka_unit_test(test_names_repeat),    cmocka_unit_test(test_limits),
-        cmocka_unit_test(test_load_file),
+        cmocka_unit_test(test_load_file),       cmocka_unit_test(test_string_bytes),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

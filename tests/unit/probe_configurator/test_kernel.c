@@ -115,10 +115,10 @@ static void test_btf_fixture(void **state)
     s = dc_btf_func_sig(b, (size_t)pos);
     assert_int_equal(s->nargs, 3);
     expect_arg(s, 0, "fd", "unsigned int", 4, 0);
-    expect_arg(s, 1, "buf", "char *", 64, 1); /* a string: the runtime copies 64 bytes */
+    expect_arg(s, 1, "buf", "char *", DC_ARG_CAPTURE_BYTES, 1); /* a string: 255 bytes shown */
     expect_arg(s, 2, "count", "size_t", 8, 0);
     s = dc_btf_func_sig(b, (size_t)dc_btf_find(b, "__do_sys_openat"));
-    expect_arg(s, 1, "filename", "const char *", 64, 1);
+    expect_arg(s, 1, "filename", "const char *", DC_ARG_CAPTURE_BYTES, 1);
     expect_arg(s, 3, "mode", "umode_t", 2, 0);
     s = dc_btf_func_sig(b, (size_t)dc_btf_find(b, "vfs_read_fx"));
     expect_arg(s, 0, "file", "struct file *", 8, 1);
@@ -171,7 +171,7 @@ static void test_btf_running_kernel(void **state)
         const struct dc_sig *s = dc_btf_func_sig(b, (size_t)pos);
 
         expect_arg(s, 0, "fd", "unsigned int", 4, 0);
-        expect_arg(s, 1, "buf", "char *", 64, 1);
+        expect_arg(s, 1, "buf", "char *", DC_ARG_CAPTURE_BYTES, 1);
     }
     for (size_t i = 0; i < dc_btf_nfuncs(b); i++)
         dc_btf_func_sig(b, i); /* every signature renders (ASan watches) */
@@ -192,8 +192,8 @@ static void test_type_text(void **state)
     assert_string_equal(t3, "struct file *");
     dc_ctype_normalise(t4);
     assert_string_equal(t4, "int");
-    assert_int_equal(dc_arg_num_bytes("char *", 1, 0), 64);
-    assert_int_equal(dc_arg_num_bytes("const char *", 1, 0), 64);
+    assert_int_equal(dc_arg_num_bytes("char *", 1, 0), DC_ARG_CAPTURE_BYTES);
+    assert_int_equal(dc_arg_num_bytes("const char *", 1, 0), DC_ARG_CAPTURE_BYTES);
     assert_int_equal(dc_arg_num_bytes("char **", 1, 0), 8);
     assert_int_equal(dc_arg_num_bytes("void *", 1, 0), 8);
     assert_int_equal(dc_arg_num_bytes("unsigned char", 0, 0), 1);

@@ -79,7 +79,7 @@ static json_t *format_one(struct rt_plan *p, const void *rec, size_t size)
     assert_true(n > 0 && n <= p->max_line);
     assert_int_equal(line[n - 1], '\n');
     assert_null(memchr(line, '\n', n - 1)); /* exactly one line */
-    j = json_loadb(line, n, 0, NULL);
+    j = json_loadb(line, n, JSON_ALLOW_NUL | JSON_REJECT_DUPLICATES, NULL);
     assert_non_null(j);
     assert_int_equal(f.seq, 8);
     free(line);
@@ -145,7 +145,68 @@ static void test_event_line(void **state)
     j = format_one(&p, &es, sizeof(es));
     assert_int_equal(
         strlen(json_string_value(json_object_get(json_object_get(j, "args"), "filename"))),
-        DC_STR_LEN - 1);
+        DC_STR_MAX);
+    assert_null(json_object_get(json_object_get(j, "args"), "filename.cut"));
+    json_decref(j);
+    /* A cut string says so; bytes that are not UTF-8 are U+FFFD, and the bytes follow in hex. */
+    strcpy(es.str[0], "/tmp/a\xff\xc3\xa9"
+                      "b");
+    es.slen[0] = (int)strlen(es.str[0]) + 1;
+    es.cut = 1;
+    j = format_one(&p, &es, sizeof(es));
+    args = json_object_get(j, "args");
+    assert_string_equal(json_string_value(json_object_get(args, "filename")),
+                        "/tmp/a\xef\xbf\xbd\xc3\xa9"
+                        "b");
+    assert_true(json_is_true(json_object_get(args, "filename.cut")));
+    assert_string_equal(json_string_value(json_object_get(args, "filename.hex")),
+                        "2f746d702f61ffc3a962");
+    json_decref(j);
+    /* Valid UTF-8 (U+00FF written as text) has no hex form: the two are told apart. */
+    strcpy(es.str[0], "\xc3\xbf");
+    es.slen[0] = 3;
+    es.cut = 0;
+    j = format_one(&p, &es, sizeof(es));
+    args = json_object_get(j, "args");
+    assert_string_equal(json_string_value(json_object_get(args, "filename")), "\xc3\xbf");
+    assert_null(json_object_get(args, "filename.hex"));
+    assert_null(json_object_get(args, "filename.cut"));
+    json_decref(j);
+    rt_plan_free(&p);
+}
+
+/* A buffer of a read-like call holds what the call returned, NUL bytes too. */
+static void test_counted_buffer(void **state)
+{
+    struct rt_plan p;
+    struct dc_event_str es;
+    json_t *j, *args;
+
+    make_plan(&p, "[{\"type\":0,\"name\":\"sys\",\"functions\":[\"read\"],"
+                  "\"function_arguments\":{\"read\":["
+                  "{\"index\":0,\"num_bytes\":4,\"is_pointer\":false,\"label\":\"fd\","
+                  "\"c_type\":\"int\"},"
+                  "{\"index\":1,\"num_bytes\":4,\"is_pointer\":true,\"label\":\"buf\","
+                  "\"c_type\":\"char *\"}]}}]");
+    memset(&es, 0, sizeof(es));
+    es.ev.id = 1;
+    es.ev.flags = DC_EV_STRINGS;
+    es.ev.ret = 9;
+    memcpy(es.str[0],
+           "a\0"
+           "b\x80",
+           4);
+    es.slen[0] = 5;
+    es.cut = 1; /* 9 returned, 4 shown */
+    j = format_one(&p, &es, sizeof(es));
+    args = json_object_get(j, "args");
+    assert_int_equal(json_string_length(json_object_get(args, "buf")), 6); /* a \0 b U+FFFD */
+    assert_memory_equal(json_string_value(json_object_get(args, "buf")),
+                        "a\0"
+                        "b\xef\xbf\xbd",
+                        6);
+    assert_string_equal(json_string_value(json_object_get(args, "buf.hex")), "61006280");
+    assert_true(json_is_true(json_object_get(args, "buf.cut")));
     json_decref(j);
     rt_plan_free(&p);
 }
@@ -207,9 +268,9 @@ static void test_hostile_names(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_escape),        cmocka_unit_test(test_numbers),
-        cmocka_unit_test(test_event_line),    cmocka_unit_test(test_malformed),
-        cmocka_unit_test(test_hostile_names),
+        cmocka_unit_test(test_escape),     cmocka_unit_test(test_numbers),
+        cmocka_unit_test(test_event_line), cmocka_unit_test(test_counted_buffer),
+        cmocka_unit_test(test_malformed),  cmocka_unit_test(test_hostile_names),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

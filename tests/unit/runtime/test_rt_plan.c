@@ -212,10 +212,13 @@ static void test_arguments(void **state)
     assert_int_equal(f->args[1].type, RT_ARG_STR);
     assert_int_equal(f->cfg.nstr, 2);
     assert_int_equal(f->cfg.str_reg[0], 1);
-    assert_int_equal(f->cfg.str_len[0], 64);
+    assert_int_equal(f->cfg.str_len[0], 65); /* 64 bytes shown, and the NUL */
     assert_int_equal(f->cfg.str_reg[1], 3);
-    assert_int_equal(f->cfg.str_len[1], DC_STR_LEN); /* bounded */
-    assert_int_equal(f->args[3].type, RT_ARG_PTR);   /* a third string is a pointer */
+    assert_int_equal(f->cfg.str_len[1], DC_STR_LEN); /* bounded: DC_STR_MAX shown */
+    assert_non_null(f->args[1].cut_key);
+    assert_string_equal(f->args[1].cut_key, "\"oldname.cut\":true");
+    assert_string_equal(f->args[1].hex_key, "\"oldname.hex\":");
+    assert_int_equal(f->args[3].type, RT_ARG_PTR); /* a third string is a pointer */
     assert_int_equal(f->cfg.nregs, 5);
     assert_non_null(f->note);
     assert_int_equal(f->cfg.str_when, 0); /* const char *: both read at entry */
@@ -269,6 +272,13 @@ static void test_syscall_names(void **state)
     assert_int_equal(rt_syscall_nr("openat"), 257);
     assert_int_equal(rt_syscall_nr("newstat"), 4); /* the kernel's name for stat */
     assert_string_equal(rt_syscall_name(1), "write");
+    /* The kernel's function names where they are not the C library's. */
+    assert_int_equal(rt_syscall_nr("sendfile64"), 40);
+    assert_int_equal(rt_syscall_nr("__x64_sys_sendfile64"), 40);
+    assert_int_equal(rt_syscall_nr("sendfile"), 40);
+    assert_int_equal(rt_syscall_nr("umount"), 166);
+    assert_int_equal(rt_syscall_nr("newuname"), 63);
+    assert_int_equal(rt_syscall_nr("cachestat"), 451); /* newer than some headers */
 #endif
     assert_int_equal(rt_syscall_nr(""), -1);
     assert_int_equal(rt_syscall_nr("sys_"), -1);
