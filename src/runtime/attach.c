@@ -571,6 +571,11 @@ int rt_bpf_ring_fd(const struct rt_bpf *b)
     return bpf_map__fd(b->skel->maps.events);
 }
 
+int rt_bpf_threads_fd(const struct rt_bpf *b)
+{
+    return bpf_map__fd(b->skel->maps.threads);
+}
+
 void rt_bpf_stats(const struct rt_bpf *b, uint64_t out[DC_STAT_N])
 {
     int ncpu = libbpf_num_possible_cpus(), fd = bpf_map__fd(b->skel->maps.stats);

@@ -79,6 +79,9 @@ void rt_bpf_attach_functions(struct rt_bpf *b, struct rt_plan *p);
 /* The ring buffer map's descriptor (for ring_buffer__new). */
 int rt_bpf_ring_fd(const struct rt_bpf *b);
 
+/* The per-thread frames map's descriptor (calls in flight, rt_trace_in_flight). */
+int rt_bpf_threads_fd(const struct rt_bpf *b);
+
 /* Sum the per-CPU counters. */
 void rt_bpf_stats(const struct rt_bpf *b, uint64_t out[DC_STAT_N]);
 

@@ -35,7 +35,9 @@ const volatile __u32 per_process = 0;            /* user-space probes linked per
 const volatile __u32 pidns_level = 0;
 const volatile __u64 pidns_ino = 0;
 
-/* Set by the daemon when it stops: calls ending after that are outside the traced window. */
+/* Set by the daemon when it stops: no call is entered after that. Calls in flight are still
+ * written when they end, and those that never end before the probes go are written by the
+ * daemon from their frames (DC_EV_UNFINISHED). */
 volatile __u32 stopping = 0;
 /* Kept by the daemon: no other run of the user is active here, so a process that names no
  * run is this one's. */
@@ -205,8 +207,9 @@ static __always_inline int traced_tgid(__u32 tgid)
     return 1;
 }
 
-static __always_inline struct dc_thread *thread_get(__u32 tid)
+static __always_inline struct dc_thread *thread_get(__u64 pid_tgid)
 {
+    __u32 tid = (__u32)pid_tgid;
     struct dc_thread *t = bpf_map_lookup_elem(&threads, &tid);
     __u32 zero = 0;
 
@@ -220,7 +223,10 @@ static __always_inline struct dc_thread *thread_get(__u32 tid)
         count(DC_STAT_NO_THREAD);
         return NULL;
     }
-    return bpf_map_lookup_elem(&threads, &tid);
+    t = bpf_map_lookup_elem(&threads, &tid);
+    if (t)
+        t->tgid = pid_tgid >> 32; /* for the daemon: calls in flight when it stops */
+    return t;
 }
 
 static __always_inline int read_str(struct dc_frame *f, const struct dc_fn_cfg *cfg, int s,
@@ -330,8 +336,8 @@ static __always_inline void emit(const struct dc_frame *f, __u64 now, __u64 pid_
     __u64 dur = now - f->ts, flags;
     struct dc_event *e;
 
-    if (stopping)
-        return;
+    /* After the stop too: the call began while tracing (no entry is taken after it), and the
+     * daemon reads the ring buffer until every probe is gone. */
     if (dur < min_dur_ns && now != f->ts) { /* an entry-only call has no duration to judge */
         count(DC_STAT_SHORT);
         return;
@@ -386,7 +392,7 @@ static __always_inline int fn_entry(struct pt_regs *ctx, __u32 id)
     cfg = bpf_map_lookup_elem(&fn_cfg, &id);
     if (!cfg || id == 0)
         return 0;
-    t = thread_get((__u32)pid_tgid);
+    t = thread_get(pid_tgid);
     if (!t)
         return 0;
     d = t->depth;
@@ -517,7 +523,7 @@ int dc_sys_enter(struct bpf_raw_tracepoint_args *ctx)
     cfg = bpf_map_lookup_elem(&fn_cfg, &id);
     if (!cfg)
         return 0;
-    t = thread_get((__u32)pid_tgid);
+    t = thread_get(pid_tgid);
     if (!t)
         return 0;
     f = &t->sys;

@@ -56,7 +56,7 @@ struct dc_frame {
 /* Per-thread state (hash by TID): a call stack for functions, one slot for the syscall. */
 struct dc_thread {
     __u32 depth; /* may exceed DC_MAX_DEPTH: those frames are counted, not kept */
-    __u32 pad;
+    __u32 tgid;  /* its process */
     struct dc_frame sys;
     struct dc_frame frames[DC_MAX_DEPTH];
 };
@@ -64,6 +64,9 @@ struct dc_thread {
 /* Ring buffer record of one completed call. */
 #define DC_EV_STRINGS 0x1 /* the record is a struct dc_event_str */
 #define DC_EV_CONTROL 0x2 /* the record is a struct dc_ctl: for the daemon, not the trace */
+/* A call still in flight when tracing stopped, written by the daemon from its frame: dur is up
+ * to the stop, and there is no return value. */
+#define DC_EV_UNFINISHED 0x4
 struct dc_event {
     __u64 ts;  /* entry, ns on CLOCK_MONOTONIC */
     __u64 dur; /* ns */

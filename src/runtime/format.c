@@ -2,6 +2,7 @@
 /* format.c - JSON trace lines from ring buffer records (see format.h). */
 #include "format.h"
 
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -75,6 +76,11 @@ size_t rt_json_escape_text(char *out, const char *in, size_t n, int *invalid)
         }
     }
     return o;
+}
+
+int rt_open_needs_mode(uint64_t flags)
+{
+    return (flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE;
 }
 
 size_t rt_fmt_hexbytes(char *out, const char *in, size_t n)
@@ -261,16 +267,22 @@ size_t rt_format_event(struct rt_fmt *f, const void *data, size_t size, char *ou
     o += rt_fmt_u64(o, e->pid);
     PUT(",\"tid\":");
     o += rt_fmt_u64(o, e->tid);
+    if (e->flags & DC_EV_UNFINISHED)
+        PUT(",\"unfinished\":true");
     PUT(",\"args\":{");
     for (unsigned a = 0; a < fn->nargs; a++) {
-        if (a)
+        /* open's mode is an argument only with O_CREAT or O_TMPFILE: otherwise the register
+         * holds whatever it held (the C library's open is variadic). strace omits it too. */
+        if (fn->mode_arg == (int)a && !rt_open_needs_mode(e->args[fn->flags_reg]))
+            continue;
+        if (o[-1] != '{')
             *o++ = ',';
         memcpy(o, fn->args[a].key, fn->args[a].key_len);
         o += fn->args[a].key_len;
         o = put_arg(o, &fn->args[a], e, es);
     }
-    if (!fn->no_ret) {
-        if (fn->nargs)
+    if (!fn->no_ret && !(e->flags & DC_EV_UNFINISHED)) {
+        if (o[-1] != '{')
             *o++ = ',';
         PUT("\"ret\":");
         o += rt_fmt_i64(o, e->ret);

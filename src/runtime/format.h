@@ -31,6 +31,10 @@ size_t rt_json_escape(char *out, const char *s, size_t n);
  */
 size_t rt_json_escape_text(char *out, const char *s, size_t n, int *invalid);
 
+/* Whether open flags make the mode an argument: O_CREAT, or O_TMPFILE (as the C library's
+ * __OPEN_NEEDS_MODE). */
+int rt_open_needs_mode(uint64_t flags);
+
 /* Lowercase hexadecimal of n bytes into out (room for 2n). Returns 2n. */
 size_t rt_fmt_hexbytes(char *out, const char *s, size_t n);
 

@@ -322,6 +322,15 @@ static int finish(struct run *r, int status)
             r->have_procs = 0;
         }
         rt_bpf_detach(&r->bpf);
+        /* No probe can fire now: what is still in flight is written from its frame. */
+        if (r->tracing) {
+            struct timespec now;
+
+            clock_gettime(CLOCK_MONOTONIC, &now);
+            r->sum.in_flight =
+                rt_trace_in_flight(&r->trace, rt_bpf_threads_fd(&r->bpf),
+                                   (uint64_t)now.tv_sec * 1000000000ULL + (uint64_t)now.tv_nsec);
+        }
     }
     if (r->tracing) {
         if (rt_trace_finish(&r->trace, &r->sum.trace_bytes, err, sizeof(err)) < 0) {

@@ -17,6 +17,7 @@
 #include "log.h"
 #include "probefile.h"
 #include "safety.h"
+#include "sitepolicy.h"
 #include "systab.h"
 
 void rt_plan_fail(struct rt_func *f, const char *fmt, ...)
@@ -186,6 +187,33 @@ static int string_keys(struct rt_arg *a, const char *label, size_t llen)
     return -1;
 }
 
+/*
+ * The open family's mode is read by the kernel only with O_CREAT or O_TMPFILE in the flags;
+ * without them the C library's variadic open never passed one, and the register holds
+ * whatever it held. Find the mode (and the flags' register) so that it is left out then.
+ */
+static void open_mode(struct rt_func *f)
+{
+    static const struct {
+        const char *name;
+        unsigned flags, mode;
+    } fam[] = {{"open", 1, 2},   {"open64", 1, 2},   {"__open", 1, 2},   {"__open64", 1, 2},
+               {"openat", 2, 3}, {"openat64", 2, 3}, {"__openat", 2, 3}, {"__openat64", 2, 3}};
+    const char *name = f->kind == DC_KIND_SYSCALL ? dc_sp_syscall_base(f->symbol) : f->symbol;
+    size_t n = strcspn(name, "@");
+
+    f->mode_arg = -1;
+    for (size_t i = 0; i < sizeof(fam) / sizeof(fam[0]); i++) {
+        if (strlen(fam[i].name) != n || strncmp(fam[i].name, name, n) != 0)
+            continue;
+        for (unsigned a = 0; a < f->nargs; a++)
+            if (f->args[a].reg == fam[i].mode && f->args[a].type != RT_ARG_STR)
+                f->mode_arg = (int)a;
+        f->flags_reg = fam[i].flags;
+        return;
+    }
+}
+
 /* Read one function's argument specs (reference 5.1) into f; anything unusable is noted. */
 static void plan_args(struct rt_func *f, const json_t *specs)
 {
@@ -286,6 +314,7 @@ static void plan_args(struct rt_func *f, const json_t *specs)
     }
     f->cfg.nstr = (__u8)nstr;
     f->cfg.nregs = (__u8)nregs;
+    open_mode(f);
 }
 
 static int make_head(struct rt_func *f, const char *display)
@@ -365,6 +394,7 @@ static int add_func(struct rt_plan *p, const struct plan_cat *c, const char *fna
     f->kind = c->kind;
     f->binary = c->bin;
     f->nr = -1;
+    f->mode_arg = -1;
     f->name = strdup(fname);
     f->category = strdup(c->name);
     if (!f->name || !f->category)

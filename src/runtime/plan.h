@@ -59,6 +59,8 @@ struct rt_func {
     unsigned alias_of; /* another function at the same address: traced under its name */
     unsigned nargs;
     struct rt_arg args[DC_MAX_ARGS];
+    int mode_arg;       /* open and openat: the index in args of the mode, else -1 */
+    unsigned flags_reg; /* and the parameter that holds the flags */
     struct dc_fn_cfg cfg;
     char *note;   /* something left out (an argument we cannot read), for --check */
     char *error;  /* why it is not traced; NULL while it can be */

@@ -220,6 +220,22 @@ char *rt_summary_json(const struct rt_summary *s, const struct rt_plan *p)
         json_object_set_new(procs, "probes_not_linked",
                             json_integer((json_int_t)(s->unlinked + s->stats[DC_STAT_CTL_LOST])));
     }
+    /* Right after unfinished_calls: calls in flight at the stop, written (and in events). */
+    {
+        json_t *out = json_object();
+        const char *k;
+        json_t *v;
+
+        json_object_foreach(doc, k, v)
+        {
+            json_object_set(out, k, v);
+            if (!strcmp(k, "unfinished_calls"))
+                json_object_set_new(out, "in_flight_at_stop",
+                                    json_integer((json_int_t)s->in_flight));
+        }
+        json_decref(doc);
+        doc = out;
+    }
     text = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     json_decref(doc);
     return text;

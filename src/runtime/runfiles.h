@@ -63,6 +63,7 @@ struct rt_summary {
     const char *error;         /* why the run ended badly, NULL when it did not */
     const char *truncated;     /* why events stopped being written early, NULL when they did not */
     uint64_t not_written;      /* events counted instead of written after that */
+    uint64_t in_flight;        /* events of calls still in flight at the stop ("unfinished") */
 };
 
 /* Total of events that were not recorded although the call completed. */

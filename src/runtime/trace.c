@@ -4,9 +4,11 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
 /* Hand the current chunk over when it is full (or flushing), and take an empty one. */
@@ -94,6 +96,56 @@ int rt_trace_poll(struct rt_trace *t, int timeout_ms)
     if (n == -EINTR)
         return 0;
     return n < 0 ? -1 : n;
+}
+
+/* One frame of a call still in flight as a record for on_record. */
+static int write_frame(struct rt_trace *t, const struct dc_frame *f, const struct dc_thread *th,
+                       __u32 tid, uint64_t now_ns)
+{
+    struct dc_event_str es;
+
+    memset(&es, 0, sizeof(es));
+    es.ev.ts = f->ts;
+    es.ev.dur = now_ns > f->ts ? now_ns - f->ts : 0;
+    es.ev.pid = th->tgid;
+    es.ev.tid = tid;
+    es.ev.id = f->id;
+    es.ev.flags = DC_EV_STRINGS | DC_EV_UNFINISHED;
+    memcpy(es.ev.args, f->args, sizeof(es.ev.args));
+    memcpy(es.slen, f->slen, sizeof(es.slen));
+    es.cut = f->cut;
+    memcpy(es.str, f->str, sizeof(es.str));
+    for (int s = 0; s < DC_MAX_STR; s++) /* output buffers were never read */
+        if (f->id <= t->fmt.plan->nfuncs &&
+            (t->fmt.plan->funcs[f->id - 1].cfg.str_when & (1u << s)))
+            es.slen[s] = -1;
+    return on_record(t, &es, sizeof(es));
+}
+
+uint64_t rt_trace_in_flight(struct rt_trace *t, int threads_fd, uint64_t now_ns)
+{
+    struct dc_thread *th = malloc(sizeof(*th));
+    __u32 key, next, *prev = NULL;
+    uint64_t n = 0;
+
+    if (!th || t->failed)
+        goto done;
+    while (bpf_map_get_next_key(threads_fd, prev, &next) == 0) {
+        key = next;
+        prev = &key;
+        if (bpf_map_lookup_elem(threads_fd, &key, th) < 0)
+            continue;
+        if (th->sys.id && write_frame(t, &th->sys, th, key, now_ns) == 0)
+            n++;
+        for (__u32 d = 0; d < th->depth && d < DC_MAX_DEPTH; d++)
+            if (th->frames[d].id && write_frame(t, &th->frames[d], th, key, now_ns) == 0)
+                n++;
+        if (t->failed)
+            break;
+    }
+done:
+    free(th);
+    return n;
 }
 
 int rt_trace_finish(struct rt_trace *t, uint64_t *bytes, char *err, size_t errlen)

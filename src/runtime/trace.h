@@ -35,6 +35,13 @@ int rt_trace_start(struct rt_trace *t, const struct rt_plan *p, int ring_fd, int
  * records, or -1 on a fatal error (writer failed); an interrupted wait returns 0. */
 int rt_trace_poll(struct rt_trace *t, int timeout_ms);
 
+/*
+ * After the probes are gone: write every call still in flight, from the per-thread frames of
+ * the map threads_fd, as an event with what its entry knew (arguments, input strings), "dur"
+ * up to now_ns (CLOCK_MONOTONIC), no return value, marked "unfinished": true. Returns how many.
+ */
+uint64_t rt_trace_in_flight(struct rt_trace *t, int threads_fd, uint64_t now_ns);
+
 /* Read everything left (after the probes are gone), close the JSON array, finish the gzip
  * stream. Returns 0 or -1 with err set; *bytes is the compressed size. */
 int rt_trace_finish(struct rt_trace *t, uint64_t *bytes, char *err, size_t errlen);

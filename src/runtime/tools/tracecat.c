@@ -2,7 +2,8 @@
 /*
  * dc_rt_tracecat - check a .pfw.gz trace line by line and print its events one per line as
  * "pid=.. tid=.. cat=.. name=.. dur=.. key=value ...", for the runtime's tests and demo (grep
- * friendly). Never installed.
+ * friendly; a call still in flight when tracing stopped has "unfinished=true" after dur).
+ * Never installed.
  *
  *   dc_rt_tracecat [--count] TRACE.pfw.gz
  *
@@ -58,6 +59,8 @@ static int check_event(json_t *e, long lineno, long long expect_id, int print)
            json_string_value(json_object_get(e, "cat")),
            json_string_value(json_object_get(e, "name")),
            (long long)json_integer_value(json_object_get(e, "dur")));
+    if (json_is_true(json_object_get(e, "unfinished")))
+        fputs(" unfinished=true", stdout);
     json_object_foreach(json_object_get(e, "args"), k, v)
     {
         printf(" %s=", k);

@@ -70,7 +70,7 @@ check "no drops" [ "$(rt_summary_get rt1 drops)" = 0 ]
 
 # dd's own calls, libc and syscalls, with arguments.
 contains "libc open of the output, with its path" "$EV" "cat=libc name=open dur="
-contains "path string argument" "$EV" "file=$P/traced.bin oflag=577 ret="
+contains "path string argument (and the mode: O_CREAT)" "$EV" "file=$P/traced.bin oflag=577 mode=438 ret="
 contains "syscall openat with dfd, path, flags" "$EV" "cat=sys name=openat dur="
 contains "openat arguments" "$EV" "dfd=-100 filename=$P/traced.bin flags=577"
 contains "libc write with fd and size" "$EV" "cat=libc name=write"
