@@ -170,8 +170,9 @@ static int consider(struct capture_ctx *c, struct names *l, const char *bare,
  * The kernel's syscalls, optionally only those header declares. BTF names the entry points and
  * their arguments; where /proc/kallsyms can be read, it decides which the running kernel has:
  * an entry point BTF describes and kallsyms does not is a stub of a feature built out (the
- * signer would refuse it), and one kallsyms lists that BTF does not describe (SYSCALL_DEFINE0:
- * sync, getpid) is taken too, its signature from the built-in table.
+ * signer would refuse it). One that kallsyms lists and BTF does not describe (SYSCALL_DEFINE0:
+ * sync, getpid) is left out: the signer under its unit sees BTF only (kallsyms is hidden there)
+ * and would refuse the whole file over it.
  */
 int btf_syscalls(struct capture_ctx *c, const struct dc_cdecls *header, int only_header)
 {
@@ -194,18 +195,11 @@ int btf_syscalls(struct capture_ctx *c, const struct dc_cdecls *header, int only
     for (size_t k = 0; check && k < s->ksyms.n; k++) {
         const struct dc_ksym *y = &s->ksyms.v[k];
         long pos;
-        char *bare;
 
         if (y->module || y->len <= plen || strncmp(y->name, prefix, plen) != 0)
             continue;
-        if ((pos = dc_btf_find_len(s->btf, y->name, y->len)) >= 0) {
+        if ((pos = dc_btf_find_len(s->btf, y->name, y->len)) >= 0)
             present[pos] = 1;
-            continue;
-        }
-        bare =
-            dc_arena_strndup(&s->arena, y->name + plen, y->len - plen); /* lives as BTF names do */
-        if (!bare || consider(c, &l, bare, header, only_header) < 0)
-            goto oom;
     }
     for (size_t i = 0; i < nb; i++) {
         const char *name = dc_btf_func_name(s->btf, i);
