@@ -28,7 +28,13 @@ function check(name, ok, detail) {
 }
 function done(code) {
   try { browser.kill('SIGKILL'); } catch (e) { /* gone */ }
-  fs.rmSync(profile, { recursive: true, force: true });
+  // The browser's helper processes may still write into the profile as they die: retry, and
+  // never let the cleanup decide the result.
+  try {
+    fs.rmSync(profile, { recursive: true, force: true, maxRetries: 20, retryDelay: 100 });
+  } catch (e) {
+    console.log('# could not remove ' + profile + ': ' + e.message);
+  }
   process.exit(code);
 }
 setTimeout(() => { console.log('# timeout; browser said: ' + stderr.slice(-500)); done(1); }, 60000);
