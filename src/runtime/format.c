@@ -233,7 +233,10 @@ static char *put_arg(char *o, const struct rt_arg *a, const struct dc_event *e,
         case 1: return o + rt_fmt_u64(o, (uint8_t)v);
         case 2: return o + rt_fmt_u64(o, (uint16_t)v);
         case 4: return o + rt_fmt_u64(o, (uint32_t)v);
-        default: return o + rt_fmt_u64(o, v);
+        /* Above INT64_MAX (a (size_t)-1, an off_t of -1 in an unsigned slot): the same 64 bits
+         * as a negative number, which every JSON reader with 64-bit integers can read. */
+        default:
+            return o + (v > (uint64_t)INT64_MAX ? rt_fmt_i64(o, (int64_t)v) : rt_fmt_u64(o, v));
         }
     }
     return o;

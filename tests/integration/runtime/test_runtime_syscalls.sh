@@ -26,7 +26,7 @@ command -v strace >/dev/null || skip_all "no strace: the ground truth of the sen
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
 PY=$(command -v python3) || skip_all "no python3"
 rt_setup
-trap 'rt_cleanup; rm -rf -- "$T_TMP"' EXIT
+trap 'rt_cleanup; [ -n "${KEEP:-}" ] || rm -rf -- "$T_TMP"' EXIT
 SYSNR=$BUILD/tests/integration/runtime/rt_syscall
 TPL=$BUILD/src/configure_template/datacrumbs_configure_template
 CONFIGS=$SRC/etc/datacrumbs/configs

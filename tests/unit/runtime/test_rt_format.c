@@ -198,6 +198,35 @@ static void test_event_line(void **state)
 }
 
 /* A buffer of a read-like call holds what the call returned, NUL bytes too. */
+/* An unsigned 64-bit value above INT64_MAX ((size_t)-1) is written as the same bits, negative:
+ * a JSON reader with 64-bit integers (jansson, the trace tools) must read every event. */
+static void test_big_unsigned(void **state)
+{
+    struct rt_plan p;
+    struct dc_event_str es;
+    json_t *j, *args;
+
+    (void)state;
+    make_plan(&p, "[{\"type\":0,\"name\":\"sys\",\"functions\":[\"lseek\"],"
+                  "\"function_arguments\":{\"lseek\":["
+                  "{\"index\":1,\"num_bytes\":8,\"is_pointer\":false,\"label\":\"n\","
+                  "\"c_type\":\"size_t\"},"
+                  "{\"index\":2,\"num_bytes\":8,\"is_pointer\":false,\"label\":\"m\","
+                  "\"c_type\":\"size_t\"}]}}]");
+    memset(&es, 0, sizeof(es));
+    es.ev.pid = es.ev.tid = 7;
+    es.ev.id = 1;
+    es.ev.args[1] = UINT64_MAX;
+    es.ev.args[2] = (uint64_t)INT64_MAX;
+    j = format_one(&p, &es, sizeof(es));
+    assert_non_null(j);
+    args = json_object_get(j, "args");
+    assert_int_equal(json_integer_value(json_object_get(args, "n")), -1);
+    assert_true(json_integer_value(json_object_get(args, "m")) == INT64_MAX);
+    json_decref(j);
+    rt_plan_free(&p);
+}
+
 static void test_counted_buffer(void **state)
 {
     struct rt_plan p;
@@ -290,9 +319,10 @@ static void test_hostile_names(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_escape),     cmocka_unit_test(test_numbers),
-        cmocka_unit_test(test_event_line), cmocka_unit_test(test_counted_buffer),
-        cmocka_unit_test(test_malformed),  cmocka_unit_test(test_hostile_names),
+        cmocka_unit_test(test_escape),        cmocka_unit_test(test_numbers),
+        cmocka_unit_test(test_event_line),    cmocka_unit_test(test_counted_buffer),
+        cmocka_unit_test(test_big_unsigned),  cmocka_unit_test(test_malformed),
+        cmocka_unit_test(test_hostile_names),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
