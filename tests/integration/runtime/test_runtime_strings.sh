@@ -142,6 +142,6 @@ R=$(zcat "$T" | grep '"name":"read"' | grep -v '"ret":0}' | sed 's/.*"args":{\(.
 echo "$R" | sed 's/^/#   /'
 contains "8 bytes returned: all 8, NUL and U+FFFD" "$R" '"buf":"ab\u0000cd'"$(printf '\357\277\275')"'ef"'
 contains "with the bytes" "$R" '"buf.hex":"6162006364ff6566"'
-lacks "not cut" "$(grep '"ret":8' <<<"$R")" 'buf.cut'
+lacks "not cut" "$(grep '"ret":8$' <<<"$R")" 'buf.cut'
 contains "40 returned: 16 shown, marked" "$R" '"buf":"xxxxxxxxxxxxxxxx","buf.cut":true,"count":131072,"ret":40'
 finish
