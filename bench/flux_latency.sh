@@ -26,11 +26,8 @@ trap 'stop_instances; rm -rf -- "$T_TMP"' EXIT
 TEST_USER=root
 chmod 0755 "$D"
 why=$(runtime_works "$D") || skip_all "$why"
-node_create "$D" "$REAL_DAEMON"
-CONF=$D/dc.conf
-sed -i 's/^scheduler = slurm$/scheduler = flux/' "$CONF"
-mkdir -p "$D/pub" && chmod 0755 "$D/pub"
-real_probe "$SECRET" "$D/pub/p.json.gz" || exit 1
+flux_node
+real_probe "$SECRET" "$PUB/p.json.gz" || exit 1
 instance bench 1 root "$(perilog "[ \"$FHOOK\", \"--config\", \"$CONF\", \"prolog\" ]" \
     "[ \"$FHOOK\", \"--config\", \"$CONF\", \"epilog\" ]")" || exit 1
 
@@ -54,7 +51,7 @@ one() { # one KIND OPTIONS...: run, time, record "KIND run_ms clean_ms prolog_ms
 one plain >/dev/null # warm-up: the first job loads the Python CLI and its modules cold
 for r in $(seq "$ROUNDS"); do
     one plain
-    one traced --datacrumbs-enable --datacrumbs-probe-file "$D/pub/p.json.gz"
+    one traced --datacrumbs-enable --datacrumbs-probe-file "$PUB/p.json.gz"
     echo "round $r/$ROUNDS" >&2
 done
 median() { sort -n | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }

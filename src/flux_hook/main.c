@@ -27,8 +27,6 @@
 
 enum { EXIT_REFUSED = 1, EXIT_USAGE = 2 };
 
-#define SAFE_PATH "/usr/sbin:/usr/bin:/sbin:/bin"
-
 struct conf {
     const char *config_path; /* --config FILE, NULL for the system file */
     const char *submit;      /* --submit-check PATH, NULL if not asked */
@@ -38,7 +36,7 @@ struct conf {
 
 /* What the job manager told us, copied before the environment is cleared. */
 struct job_vars {
-    char *job_id, *uid, *uri;
+    char *job_id, *uid;
 };
 
 static void usage(FILE *out)
@@ -128,31 +126,20 @@ static int parse_cmdline(struct conf *conf, int argc, char **argv)
     return 0;
 }
 
-static char *copy_var(const char *name)
-{
-    const char *v = getenv(name);
-
-    return v ? strdup(v) : NULL;
-}
-
-/* Keep what the job manager set (and the instance's URI), then nothing else of the
+/* Keep what the job manager set (and the instance's URI), and nothing else of the
  * environment: nothing below should depend on what it says. */
 static void take_environment(struct job_vars *v)
 {
-    v->job_id = copy_var("FLUX_JOB_ID");
-    v->uid = copy_var("FLUX_JOB_USERID");
-    v->uri = copy_var("FLUX_URI");
-    clearenv();
-    setenv("PATH", SAFE_PATH, 1);
-    if (v->uri)
-        setenv("FLUX_URI", v->uri, 1);
+    static const char *const names[] = {"FLUX_JOB_ID", "FLUX_JOB_USERID"};
+    char **values[] = {&v->job_id, &v->uid};
+
+    dc_hook_take_environment(names, values, sizeof(names) / sizeof(names[0]), "FLUX_URI");
 }
 
 static void free_vars(struct job_vars *v)
 {
     free(v->job_id);
     free(v->uid);
-    free(v->uri);
 }
 
 /* The prolog: the request from the jobspec, then node control within prolog_timeout. */

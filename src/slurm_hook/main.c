@@ -27,8 +27,6 @@
 
 enum { EXIT_REFUSED = 1, EXIT_USAGE = 2 };
 
-#define SAFE_PATH "/usr/sbin:/usr/bin:/sbin:/bin"
-
 struct conf {
     const char *config_path; /* --config FILE, NULL for the system file */
     const char *probe_file;  /* --probe-file PATH (the SPANK option), NULL if none */
@@ -131,26 +129,15 @@ static int parse_cmdline(struct conf *conf, int argc, char **argv)
     return 0;
 }
 
-static char *copy_var(const char *name)
-{
-    const char *v = getenv(name);
-
-    return v ? strdup(v) : NULL;
-}
-
-/*
- * Keep what slurmd set, then leave nothing else of the environment: PATH is not set by slurmd
- * and nothing below should depend on what the environment says.
- */
+/* Keep what slurmd set, and nothing else of the environment: slurmd sets no PATH, and nothing
+ * below should depend on what the environment says. */
 static void take_environment(struct job_vars *v)
 {
-    v->job_id = copy_var("SLURM_JOB_ID");
-    v->uid = copy_var("SLURM_JOB_UID");
-    v->comment = copy_var("SLURM_JOB_COMMENT");
-    v->context = copy_var("SLURM_SCRIPT_CONTEXT");
-    v->slurm_conf = copy_var("SLURM_CONF");
-    clearenv();
-    setenv("PATH", SAFE_PATH, 1);
+    static const char *const names[] = {"SLURM_JOB_ID", "SLURM_JOB_UID", "SLURM_JOB_COMMENT",
+                                        "SLURM_SCRIPT_CONTEXT", "SLURM_CONF"};
+    char **values[] = {&v->job_id, &v->uid, &v->comment, &v->context, &v->slurm_conf};
+
+    dc_hook_take_environment(names, values, sizeof(names) / sizeof(names[0]), NULL);
 }
 
 static void free_vars(struct job_vars *v)

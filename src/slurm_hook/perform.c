@@ -3,6 +3,8 @@
 #include "perform.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -12,6 +14,25 @@
 #include "nodectl.h"
 #include "preempt.h"
 #include "probecheck.h"
+
+void dc_hook_take_environment(const char *const names[], char **values[], size_t n,
+                              const char *keep)
+{
+    char *kept = NULL;
+
+    for (size_t i = 0; i < n; i++) {
+        const char *v = getenv(names[i]);
+
+        *values[i] = v ? strdup(v) : NULL;
+    }
+    if (keep && getenv(keep))
+        kept = strdup(getenv(keep));
+    clearenv();
+    setenv("PATH", DC_HOOK_SAFE_PATH, 1);
+    if (kept)
+        setenv(keep, kept, 1);
+    free(kept);
+}
 
 static void log_result(const struct dc_hook_result *r)
 {

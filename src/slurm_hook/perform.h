@@ -9,6 +9,7 @@
 #define DC_HOOK_PERFORM_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "deadline.h"
 #include "jobenv.h"
@@ -21,6 +22,17 @@ struct dc_hook_job {
     const char *probe_file;  /* the request as a bare path (the SPANK option), or NULL */
     bool check_only;         /* prolog: node control's check, start nothing */
 };
+
+/* The PATH a hook runs with: its scheduler sets none, or one the hook has no reason to trust. */
+#define DC_HOOK_SAFE_PATH "/usr/sbin:/usr/bin:/sbin:/bin"
+
+/*
+ * Take what the scheduler told the hook: *values[i] gets a copy of the variable names[i]
+ * (NULL when unset or out of memory), then the environment is cleared to PATH=DC_HOOK_SAFE_PATH
+ * and, when keep is not NULL and was set, the variable keep (the connection a hook still needs).
+ */
+void dc_hook_take_environment(const char *const names[], char **values[], size_t n,
+                              const char *keep);
 
 /* The phase for job j, its outcome logged (info, warning for the user's mistakes, error for
  * the node's). Never fails the job: there is nothing to return. */

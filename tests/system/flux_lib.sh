@@ -52,6 +52,21 @@ perilog() {
     printf '[job-manager.prolog]\n%s\nper-rank = true\ntimeout = "60s"\n' "${1:+command = $1}"
     printf '[job-manager.epilog]\n%s\nper-rank = true\n' "${2:+command = $2}"
 }
+# flux_node [NAME]: a DataCrumbs node for Flux jobs (node_create with scheduler = flux) in
+# $D/NAME.conf (default dc). The default node also sets CONF, RUN, TRACES, HOST and PUB (a
+# directory for probe files that everyone can read).
+flux_node() {
+    local name=${1:-dc}
+    node_create "$D" "$REAL_DAEMON" "$name"
+    sed -i 's/^scheduler = slurm$/scheduler = flux/' "$D/$name.conf"
+    [ "$name" = dc ] || return 0
+    CONF=$D/dc.conf
+    RUN=$D/dc/run
+    TRACES=$D/dc/traces
+    HOST=$(hostname -s)
+    PUB=$D/pub
+    mkdir -p "$PUB" && chmod 0755 "$PUB"
+}
 F() { "$FLUX" "$@"; }
 # done_clean ID: the job ended and its epilog ran (the "clean" event).
 done_clean() { F job wait-event -t 60 "$1" clean >/dev/null 2>&1; }

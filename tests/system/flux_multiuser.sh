@@ -35,14 +35,7 @@ cleanup() {
 }
 trap cleanup EXIT
 why=$(runtime_works "$D") || skip_all "$why"
-node_create "$D" "$REAL_DAEMON"
-CONF=$D/dc.conf
-sed -i 's/^scheduler = slurm$/scheduler = flux/' "$CONF"
-RUN=$D/dc/run
-TRACES=$D/dc/traces
-HOST=$(hostname -s)
-PUB=$D/pub
-mkdir -p "$PUB" && chmod 0755 "$PUB"
+flux_node
 real_probe "$SECRET" "$PUB/nobody.json.gz" || { not_ok "probe file made"; finish; exit 1; }
 "$RT_MKPROBE" --secret "$SECRET" --out "$PUB/root.json.gz" --user root \
     --syscalls posix:openat,read >/dev/null && chmod 0644 "$PUB/root.json.gz"

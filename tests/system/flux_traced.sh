@@ -19,14 +19,7 @@ D=$T_TMP
 chmod 0755 "$D"
 trap 'stop_instances; rm -rf -- "$T_TMP"' EXIT
 why=$(runtime_works "$D") || skip_all "$why"
-node_create "$D" "$REAL_DAEMON"
-CONF=$D/dc.conf
-sed -i 's/^scheduler = slurm$/scheduler = flux/' "$CONF"
-RUN=$D/dc/run
-TRACES=$D/dc/traces
-HOST=$(hostname -s)
-PUB=$D/pub
-mkdir -p "$PUB" && chmod 0755 "$PUB"
+flux_node
 real_probe "$SECRET" "$PUB/p.json.gz" || { not_ok "probe file made"; finish; exit 1; }
 trace_of() { echo "$TRACES/trace-root-$(run_of "$1")-$HOST.pfw.gz"; }
 
@@ -155,8 +148,7 @@ stop_instances
 # Both brokers share this host, so each rank gets a node of its own (configuration, run and
 # trace directories) through a wrapper that picks it by the broker's rank.
 for r in 0 1; do
-    node_create "$D" "$REAL_DAEMON" "rank$r"
-    sed -i 's/^scheduler = slurm$/scheduler = flux/' "$D/rank$r.conf"
+    flux_node "rank$r"
 done
 cat >"$D/perrank" <<WRAP
 #!/bin/sh

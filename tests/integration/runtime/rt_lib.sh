@@ -23,6 +23,13 @@ rt_require() {
     export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
 }
 
+# rt_require_strace WHAT: strace is the ground truth of WHAT; skip without it. LeakSanitizer
+# cannot run under ptrace: the sanitizer builds' programs run without it.
+rt_require_strace() {
+    command -v strace >/dev/null || skip_all "no strace: the ground truth of $1"
+    export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
+}
+
 # rt_setup: the private system under $T_TMP (world-traversable, so "nobody" can run things).
 rt_setup() {
     RT=$T_TMP

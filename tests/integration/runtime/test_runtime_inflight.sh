@@ -14,9 +14,7 @@ SRC=$2
 . "$SRC/tests/integration/lib.sh"
 . "$SRC/tests/integration/runtime/rt_lib.sh"
 rt_require
-command -v strace >/dev/null || skip_all "no strace: the ground truth of this test"
-# LeakSanitizer cannot run under ptrace: the sanitizer builds' programs run here without it.
-export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
+rt_require_strace "this test"
 rt_setup
 DD_ALIVE=
 trap 'exec 7>&-; rt_cleanup; [ -n "$DD_ALIVE" ] && kill -CONT "$DD_ALIVE" 2>/dev/null && kill "$DD_ALIVE" 2>/dev/null; rm -rf -- "$T_TMP"' EXIT

@@ -12,9 +12,7 @@ SRC=$2
 . "$SRC/tests/integration/lib.sh"
 . "$SRC/tests/integration/runtime/rt_lib.sh"
 rt_require
-command -v strace >/dev/null || skip_all "no strace: the ground truth of this test"
-# LeakSanitizer cannot run under ptrace: the sanitizer builds' programs run here without it.
-export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
+rt_require_strace "this test"
 command -v jq >/dev/null || skip_all "no jq"
 rt_setup
 trap 'rt_cleanup; [ -n "${KEEP:-}" ] || rm -rf -- "$T_TMP"' EXIT

@@ -21,9 +21,7 @@ SRC=$2
 . "$SRC/tests/integration/runtime/rt_lib.sh"
 rt_require
 command -v unshare >/dev/null || skip_all "no unshare(1) (util-linux): cannot mount tracefs privately"
-command -v strace >/dev/null || skip_all "no strace: the ground truth of the sendfile check"
-# LeakSanitizer cannot run under ptrace: the sanitizer builds' programs run here without it.
-export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
+rt_require_strace "the sendfile check"
 PY=$(command -v python3) || skip_all "no python3"
 rt_setup
 trap 'rt_cleanup; [ -n "${KEEP:-}" ] || rm -rf -- "$T_TMP"' EXIT
